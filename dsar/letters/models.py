@@ -1,0 +1,47 @@
+"""Documents: generated letters and reports, and uploaded files, each with its SHA-256."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from dsar.core.models import TimeStampedModel
+
+
+def document_path(instance: "Document", filename: str) -> str:
+    return f"documents/{instance.case_id}/{instance.sha256[:2]}/{instance.sha256}-{filename}"
+
+
+class Document(TimeStampedModel):
+    class Kind(models.TextChoices):
+        UPLOAD = "upload", _("Uploaded file")
+        LETTER = "letter", _("Generated letter")
+        REPORT = "report", _("Case report")
+
+    case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="documents")
+    proceeding = models.ForeignKey(
+        "cases.Proceeding",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="documents",
+    )
+    event = models.ForeignKey(
+        "cases.Event", null=True, blank=True, on_delete=models.SET_NULL, related_name="documents"
+    )
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    title = models.CharField(_("title"), max_length=200)
+    file = models.FileField(upload_to=document_path, max_length=300)
+    original_name = models.CharField(max_length=255, blank=True)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveBigIntegerField()
+    sha256 = models.CharField(max_length=64, db_index=True)
+    language = models.CharField(max_length=8, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.title
