@@ -10,4 +10,5 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     path("cases/", include("dsar.cases.urls")),
+    path("api/v1/", include("dsar.api.urls")),
 ]

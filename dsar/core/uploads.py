@@ -45,7 +45,8 @@ def validate_upload(upload) -> str:
     if content_type not in ALLOWED_TYPES and content_type != "text/plain":
         raise ValidationError(
             _(
-                "This kind of file is not accepted. Upload a PDF, PNG, JPEG, TIFF or plain-text file."
+                "This kind of file is not accepted. "
+                "Upload a PDF, PNG, JPEG, TIFF or plain-text file."
             )
         )
     return content_type
