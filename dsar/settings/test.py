@@ -18,3 +18,5 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+STATIC_ROOT = _tmp / "static"
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
