@@ -1,12 +1,13 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from dsar.accounts import views as account_views
 from dsar.core import views as core_views
 
 urlpatterns = [
     path("", core_views.home, name="home"),
     path("healthz", core_views.healthz, name="healthz"),
-    path("i18n/", include("django.conf.urls.i18n")),
+    path("i18n/setlang/", account_views.set_language, name="set_language"),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     path("cases/", include("dsar.cases.urls")),

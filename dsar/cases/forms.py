@@ -25,11 +25,15 @@ def _country_code(value: str) -> str:
 
 class CaseForm(forms.ModelForm):
     subject_nationality = forms.CharField(
-        label=_("Nationality"), max_length=60, required=False,
+        label=_("Nationality"),
+        max_length=60,
+        required=False,
         help_text=_("Two-letter country code, such as MX"),
     )
     subject_residence = forms.CharField(
-        label=_("Country of residence"), max_length=60, required=False,
+        label=_("Country of residence"),
+        max_length=60,
+        required=False,
         help_text=_("Two-letter country code"),
     )
 
