@@ -10,6 +10,7 @@ urlpatterns = [
     path("i18n/setlang/", account_views.set_language, name="set_language"),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
+    path("organizations/", include("dsar.accounts.urls")),
     path("cases/", include("dsar.cases.urls")),
     path("api/v1/", include("dsar.api.urls")),
 ]

@@ -50,7 +50,7 @@ def case_detail(request, pk: int):
 
 @api_view(["POST"])
 def proceeding_create(request, pk: int):
-    case = selectors.case_get(user=request.user, case_id=pk)
+    case = selectors.case_get_for_edit(user=request.user, case_id=pk)
     data = s.ProceedingCreateSerializer(data=request.data)
     data.is_valid(raise_exception=True)
     values = dict(data.validated_data)
@@ -88,7 +88,7 @@ def proceeding_detail(request, pk: int):
 
 @api_view(["POST"])
 def event_create(request, pk: int):
-    proceeding = selectors.proceeding_get(user=request.user, proceeding_id=pk)
+    proceeding = selectors.proceeding_get_for_edit(user=request.user, proceeding_id=pk)
     data = s.EventCreateSerializer(data=request.data)
     data.is_valid(raise_exception=True)
     try:

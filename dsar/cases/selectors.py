@@ -3,6 +3,7 @@ members of the organization it is shared with. Anything else is "not found"."""
 
 from datetime import date
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
@@ -156,3 +157,32 @@ def user_organizations(*, user):
     return [
         m.organization for m in Membership.objects.filter(user=user).select_related("organization")
     ]
+
+
+EDITOR_ROLES = (Membership.Role.ADMIN, Membership.Role.ADVOCATE)
+
+
+def case_can_edit(*, user, case: Case) -> bool:
+    if case.owner_id == user.pk:
+        return True
+    return (
+        case.organization_id is not None
+        and Membership.objects.filter(
+            user=user, organization_id=case.organization_id, role__in=EDITOR_ROLES
+        ).exists()
+    )
+
+
+def case_get_for_edit(*, user, case_id: int) -> Case:
+    """Like case_get, but a viewer-only member is refused (403): they may read, not change."""
+    case = case_get(user=user, case_id=case_id)
+    if not case_can_edit(user=user, case=case):
+        raise PermissionDenied
+    return case
+
+
+def proceeding_get_for_edit(*, user, proceeding_id: int) -> Proceeding:
+    proceeding = proceeding_get(user=user, proceeding_id=proceeding_id)
+    if not case_can_edit(user=user, case=proceeding.case):
+        raise PermissionDenied
+    return proceeding

@@ -73,7 +73,7 @@ def case_create(request):
 
 @login_required
 def case_edit(request, pk: int):
-    case = selectors.case_get(user=request.user, case_id=pk)
+    case = selectors.case_get_for_edit(user=request.user, case_id=pk)
     form = CaseForm(request.POST or None, instance=case, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
@@ -89,7 +89,7 @@ def case_edit(request, pk: int):
 @login_required
 @require_POST
 def case_close(request, pk: int):
-    case = selectors.case_get(user=request.user, case_id=pk)
+    case = selectors.case_get_for_edit(user=request.user, case_id=pk)
     try:
         services.case_close(user=request.user, case=case)
         messages.success(request, _("Case closed."))
@@ -101,7 +101,7 @@ def case_close(request, pk: int):
 @login_required
 @require_POST
 def case_reopen(request, pk: int):
-    case = selectors.case_get(user=request.user, case_id=pk)
+    case = selectors.case_get_for_edit(user=request.user, case_id=pk)
     try:
         services.case_reopen(user=request.user, case=case)
         messages.success(request, _("Case reopened."))
@@ -123,6 +123,7 @@ def case_detail(request, pk: int):
             "timeline": timeline,
             "case_documents": case.documents.filter(event__isnull=True).order_by("-created_at"),
             "upload_form": UploadForm(),
+            "can_edit": selectors.case_can_edit(user=request.user, case=case),
             "today": selectors.today(),
         },
     )
@@ -130,7 +131,7 @@ def case_detail(request, pk: int):
 
 @login_required
 def document_upload(request, pk: int):
-    case = selectors.case_get(user=request.user, case_id=pk)
+    case = selectors.case_get_for_edit(user=request.user, case_id=pk)
     form = UploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -150,7 +151,7 @@ def document_upload(request, pk: int):
 
 @login_required
 def proceeding_create(request, pk: int):
-    case = selectors.case_get(user=request.user, case_id=pk)
+    case = selectors.case_get_for_edit(user=request.user, case_id=pk)
     initial = {}
     if request.GET.get("parent"):
         initial["parent"] = request.GET["parent"]
@@ -174,7 +175,7 @@ def proceeding_create(request, pk: int):
 
 @login_required
 def proceeding_edit(request, pk: int):
-    proceeding = selectors.proceeding_get(user=request.user, proceeding_id=pk)
+    proceeding = selectors.proceeding_get_for_edit(user=request.user, proceeding_id=pk)
     form = ProceedingForm(request.POST or None, instance=proceeding, case=proceeding.case)
     if request.method == "POST" and form.is_valid():
         try:
@@ -198,7 +199,9 @@ def proceeding_detail(request, pk: int):
     proceeding = selectors.proceeding_get(user=request.user, proceeding_id=pk)
     allowed = state_machine.allowed_events(proceeding.status)
     form = EventForm(allowed_kinds=allowed, initial={"occurred_on": selectors.today()})
-    return render(request, "cases/proceeding_detail.html", _proceeding_context(proceeding, form))
+    context = _proceeding_context(proceeding, form)
+    context["can_edit"] = selectors.case_can_edit(user=request.user, case=proceeding.case)
+    return render(request, "cases/proceeding_detail.html", context)
 
 
 def _proceeding_context(proceeding, form) -> dict:
@@ -216,7 +219,7 @@ def _proceeding_context(proceeding, form) -> dict:
 @login_required
 @require_POST
 def event_create(request, pk: int):
-    proceeding = selectors.proceeding_get(user=request.user, proceeding_id=pk)
+    proceeding = selectors.proceeding_get_for_edit(user=request.user, proceeding_id=pk)
     form = EventForm(request.POST, request.FILES)
     if form.is_valid():
         data = form.cleaned_data
@@ -240,6 +243,6 @@ def event_create(request, pk: int):
                 request, _("Recorded: %(event)s.") % {"event": EventKind(data["kind"]).label}
             )
             return redirect(proceeding)
-    return render(
-        request, "cases/proceeding_detail.html", _proceeding_context(proceeding, form), status=400
-    )
+    context = _proceeding_context(proceeding, form)
+    context["can_edit"] = True
+    return render(request, "cases/proceeding_detail.html", context, status=400)

@@ -221,3 +221,23 @@ def test_dashboard_is_paginated(client_logged_in, user):
         ProceedingFactory(case=case)
     page = client_logged_in.get(reverse("cases:dashboard")).content.decode()
     assert "Page 1 of 2" in page
+
+
+def test_organization_viewers_can_read_but_not_change_a_shared_case(client, user):
+    from tests.factories import MembershipFactory
+
+    membership = MembershipFactory(user=user, role="admin")
+    viewer = MembershipFactory(organization=membership.organization, role="viewer").user
+    case, proceeding, event, document = owned_objects(user)
+    case.organization = membership.organization
+    case.save()
+    client.force_login(viewer)
+    assert client.get(case.get_absolute_url()).status_code == 200
+    assert client.get(proceeding.get_absolute_url()).status_code == 200
+    for method, url in private_urls(case, proceeding, document):
+        if method == "post":
+            response = client.post(url, {"kind": "note", "occurred_on": days_ago(1).isoformat()})
+            assert response.status_code == 403, url
+    assert Event.objects.count() == 1
+    case.refresh_from_db()
+    assert case.status == Case.Status.OPEN
