@@ -1,0 +1,292 @@
+"""Derive a proceeding's legal clocks from its events and store them.
+
+Which clocks a proceeding has is data (``CLOCK_PLAN``): per regime and request type, the clock
+that runs from the request, and the clocks that open after an adverse determination or an
+appeal. The engine in ``dsar.deadlines`` does the counting; this module feeds it the dates from
+the events and stores what comes out, with the inputs that produced it.
+"""
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import date
+
+from django.db import transaction
+from django.utils import timezone
+
+from dsar.deadlines.engine import ClockError, Pause, compute
+from dsar.deadlines.rules import Rule, get_rule
+
+from .models import Clock, Event, EventKind, Proceeding
+
+ADVERSE = {"partial", "denied", "no_records"}
+PAUSE_STARTS = {
+    EventKind.INFO_REQUESTED: EventKind.INFO_PROVIDED,
+    EventKind.FEE_NOTICE: EventKind.FEE_RESOLVED,
+}
+
+
+@dataclass(frozen=True)
+class ClockSpec:
+    code: str
+    starts: str  # "request" | "determination" | "appeal"
+    met_by: tuple[str, ...]  # event kinds that satisfy the clock
+    when: Callable[[Proceeding], bool] = lambda p: True
+    dhs_variant: str = ""  # a code that replaces this one for DHS components
+
+
+def _expedited(p: Proceeding) -> bool:
+    return p.expedited
+
+
+RESPONSE_MET = (EventKind.DETERMINATION, EventKind.WITHDRAWN)
+
+# regime code -> request type ("*" = any) -> clocks
+CLOCK_PLAN: dict[str, dict[str, list[ClockSpec]]] = {
+    "us-foia": {
+        "*": [
+            ClockSpec("us-foia-response", "request", RESPONSE_MET),
+            ClockSpec("us-foia-expedited-decision", "request", RESPONSE_MET, when=_expedited),
+            ClockSpec(
+                "us-foia-appeal-window",
+                "determination",
+                (EventKind.APPEAL_FILED,),
+                dhs_variant="us-dhs-foia-appeal-window",
+            ),
+            ClockSpec("us-foia-appeal-decision", "appeal", (EventKind.APPEAL_DECIDED,)),
+        ],
+    },
+    "us-privacy-act": {
+        "amendment": [
+            ClockSpec(
+                "us-pa-amendment-ack",
+                "request",
+                (EventKind.ACKNOWLEDGED, EventKind.DETERMINATION, EventKind.WITHDRAWN),
+            ),
+            ClockSpec("us-pa-amendment-appeal-decision", "appeal", (EventKind.APPEAL_DECIDED,)),
+        ],
+        # Access under the Privacy Act has no statutory deadline; agencies use the FOIA clock.
+        "access": [
+            ClockSpec("us-foia-response", "request", RESPONSE_MET),
+            ClockSpec(
+                "us-foia-appeal-window",
+                "determination",
+                (EventKind.APPEAL_FILED,),
+                dhs_variant="us-dhs-foia-appeal-window",
+            ),
+            ClockSpec("us-foia-appeal-decision", "appeal", (EventKind.APPEAL_DECIDED,)),
+        ],
+    },
+    "eu-gdpr": {"*": [ClockSpec("eu-gdpr-response", "request", RESPONSE_MET)]},
+    "uk-gdpr": {"*": [ClockSpec("uk-gdpr-response", "request", RESPONSE_MET)]},
+    "eu-ees": {"*": [ClockSpec("eu-ees-response", "request", RESPONSE_MET)]},
+    "eu-etias": {"*": [ClockSpec("eu-etias-response", "request", RESPONSE_MET)]},
+    "mx-arco": {"*": [ClockSpec("mx-arco-response", "request", RESPONSE_MET)]},
+    "co-habeas-data": {
+        "access": [ClockSpec("co-habeas-data-consulta", "request", RESPONSE_MET)],
+        "*": [ClockSpec("co-habeas-data-reclamo", "request", RESPONSE_MET)],
+    },
+    "br-lgpd": {"*": [ClockSpec("br-lgpd-access", "request", RESPONSE_MET)]},
+    "ca-privacy-act": {"*": [ClockSpec("ca-privacy-act-response", "request", RESPONSE_MET)]},
+}
+# Follow-up proceedings (an appeal filed as its own proceeding) run the appeal-decision clock.
+APPEAL_PLAN: dict[str, list[ClockSpec]] = {
+    "us-foia": [ClockSpec("us-foia-appeal-decision", "request", RESPONSE_MET)],
+    "us-privacy-act": [ClockSpec("us-pa-amendment-appeal-decision", "request", RESPONSE_MET)],
+}
+
+
+def clock_specs(proceeding: Proceeding) -> list[ClockSpec]:
+    regime = proceeding.regime.code
+    if proceeding.request_type == "appeal" and regime in APPEAL_PLAN:
+        return APPEAL_PLAN[regime]
+    plan = CLOCK_PLAN.get(regime, {})
+    return plan.get(proceeding.request_type, plan.get("*", []))
+
+
+def is_dhs(agency) -> bool:
+    while agency is not None:
+        if agency.code == "dhs":
+            return True
+        agency = agency.parent
+    return False
+
+
+def rule_for(code: str, overrides: dict[str, Rule] | None = None) -> Rule:
+    if overrides and code in overrides:
+        return overrides[code]
+    return get_rule(code)
+
+
+def _pauses(events: list[Event], after: date, before: date | None) -> tuple[list[Pause], bool]:
+    """Closed pauses within [after, before) and whether one is still open."""
+    pauses: list[Pause] = []
+    open_start: Event | None = None
+    for event in events:
+        if event.kind in PAUSE_STARTS and open_start is None:
+            open_start = event
+        elif open_start is not None and event.kind == PAUSE_STARTS[open_start.kind]:
+            if open_start.occurred_on >= after and (
+                before is None or open_start.occurred_on < before
+            ):
+                pauses.append(Pause(open_start.occurred_on, event.occurred_on))
+            open_start = None
+    still_open = (
+        open_start is not None
+        and open_start.occurred_on >= after
+        and (before is None or open_start.occurred_on < before)
+    )
+    return pauses, still_open
+
+
+def _first(events: Iterable[Event], kinds: tuple[str, ...], on_or_after: date | None = None):
+    return next(
+        (
+            e
+            for e in events
+            if e.kind in kinds and (on_or_after is None or e.occurred_on >= on_or_after)
+        ),
+        None,
+    )
+
+
+def derive_clocks(
+    proceeding: Proceeding,
+    events: list[Event],
+    *,
+    today: date,
+    closures: tuple[date, ...] = (),
+    overrides: dict[str, Rule] | None = None,
+) -> list[dict]:
+    """Pure derivation: the clock rows a proceeding should have, as dicts."""
+    events = sorted(events, key=lambda e: (e.occurred_on, e.pk or 0))
+    filed = _first(events, (EventKind.FILED,))
+    if filed is None:
+        return []
+    received = _first(events, (EventKind.RECEIVED,))
+    determination = _first(events, (EventKind.DETERMINATION,))
+    appeal = _first(events, (EventKind.APPEAL_FILED,))
+    extended = any(e.kind == EventKind.EXTENSION_NOTICE for e in events)
+    country, subdivision = proceeding.calendar
+    rows = []
+    for spec in clock_specs(proceeding):
+        if not spec.when(proceeding):
+            continue
+        code = spec.dhs_variant if spec.dhs_variant and is_dhs(proceeding.agency) else spec.code
+        inputs: dict = {"country": country, "subdivision": subdivision}
+        if spec.starts == "request":
+            start_event = received or filed
+            if received is None:
+                inputs["assumed_receipt"] = True
+        elif spec.starts == "determination":
+            if determination is None or determination.outcome not in ADVERSE:
+                continue
+            start_event = determination
+        else:
+            if appeal is None:
+                continue
+            start_event = appeal
+        start = start_event.occurred_on
+        met = _first(events, spec.met_by, on_or_after=start)
+        pauses, paused_now = ([], False)
+        use_extension = False
+        if spec.starts == "request":
+            pauses, paused_now = _pauses(events, start, met.occurred_on if met else None)
+            use_extension = extended and rule_for(code, overrides).extension > 0
+        elif spec.starts == "appeal":
+            use_extension = False
+        rule = rule_for(code, overrides)
+        result = compute(
+            rule,
+            start,
+            country=country or None,
+            subdivision=subdivision,
+            pauses=pauses,
+            extended=use_extension,
+            closures=closures,
+        )
+        explanation = result.explanation
+        if inputs.get("assumed_receipt"):
+            explanation["assumed_receipt"] = True
+        if met is not None:
+            state = Clock.State.MET if met.occurred_on <= result.due else Clock.State.MISSED
+            if met.kind == EventKind.WITHDRAWN:
+                state = Clock.State.CLOSED
+        elif proceeding.status in ("closed", "withdrawn"):
+            state = Clock.State.CLOSED
+        elif paused_now:
+            state = Clock.State.PAUSED
+        elif result.due < today:
+            state = Clock.State.MISSED
+        else:
+            state = Clock.State.RUNNING
+        inputs.update(
+            {
+                "rule": code,
+                "start": start.isoformat(),
+                "start_event": start_event.kind,
+                "pauses": [[p.start.isoformat(), p.end.isoformat()] for p in pauses],
+                "extended": use_extension,
+                "closures": [d.isoformat() for d in closures],
+            }
+        )
+        rows.append(
+            {
+                "code": code,
+                "label": rule.label,
+                "start_date": start,
+                "due_date": result.due,
+                "state": state,
+                "extended": use_extension,
+                "met_on": met.occurred_on if met else None,
+                "citation": rule.citation,
+                "rule_status": rule.status,
+                "explanation": explanation,
+                "inputs": inputs,
+            }
+        )
+    return rows
+
+
+ATTENTION = (Clock.State.RUNNING, Clock.State.PAUSED, Clock.State.MISSED)
+
+
+@transaction.atomic
+def proceeding_recompute_clocks(
+    *, proceeding: Proceeding, today: date | None = None, context: dict | None = None
+) -> list[Clock]:
+    """Recompute and store the proceeding's clocks; idempotent."""
+    from dsar.rules.selectors import rule_context
+
+    ctx = context or rule_context()
+    today = today or timezone.localdate()
+    events = list(proceeding.events.all())
+    country, subdivision = proceeding.calendar
+    closures = ctx["closures"](country, subdivision)
+    try:
+        rows = derive_clocks(
+            proceeding, events, today=today, closures=closures, overrides=ctx["overrides"]
+        )
+    except ClockError:
+        rows = []
+    now = timezone.now()
+    existing = {c.code: c for c in proceeding.clocks.all()}
+    keep = []
+    for row in rows:
+        clock = existing.pop(row["code"], None) or Clock(proceeding=proceeding, code=row["code"])
+        for key, value in row.items():
+            setattr(clock, key, value)
+        clock.computed_at = now
+        clock.save()
+        keep.append(clock)
+    if existing:
+        Clock.objects.filter(pk__in=[c.pk for c in existing.values()]).delete()
+    attention = [c for c in keep if c.state in ATTENTION]
+    nxt = min(attention, key=lambda c: c.due_date, default=None)
+    Proceeding.objects.filter(pk=proceeding.pk).update(
+        next_due_on=nxt.due_date if nxt else None,
+        next_clock=nxt.code if nxt else "",
+        clocks_computed_at=now,
+    )
+    proceeding.next_due_on = nxt.due_date if nxt else None
+    proceeding.next_clock = nxt.code if nxt else ""
+    return keep

@@ -1,0 +1,105 @@
+"""Working-day calendars: weekends, public holidays (observed days included) and closures.
+
+Business-day arithmetic is done on a sorted array of working-day ordinals per calendar, built
+once per (country, subdivision, closures) and year span and cached, so adding N business days is
+one binary search instead of a day-by-day walk with a holiday lookup per day.
+"""
+
+from bisect import bisect_left, bisect_right
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from functools import lru_cache
+
+import holidays
+
+FIRST_YEAR = 2000
+LAST_YEAR = 2040
+# Calendars with no national holidays of their own (an EU-wide body): weekends only.
+WEEKENDS_ONLY = {"EU", ""}
+
+
+class UnknownCalendar(ValueError):
+    pass
+
+
+def _holiday_dates(country: str, subdivision: str, years: range) -> dict[date, str]:
+    if country in WEEKENDS_ONLY:
+        return {}
+    try:
+        # observed=True: a Saturday holiday observed on Friday, a Sunday one on Monday.
+        table = holidays.country_holidays(
+            country, subdiv=subdivision or None, years=years, observed=True
+        )
+    except (NotImplementedError, KeyError) as exc:
+        raise UnknownCalendar(
+            f"No holiday calendar for {country}{'-' + subdivision if subdivision else ''}"
+        ) from exc
+    return dict(table.items())
+
+
+@dataclass(frozen=True)
+class WorkCalendar:
+    country: str
+    subdivision: str = ""
+    closures: tuple[date, ...] = ()
+    non_working: dict[date, str] = field(default_factory=dict, compare=False, hash=False)
+    working_ordinals: tuple[int, ...] = field(default=(), compare=False, hash=False)
+
+    def is_working_day(self, day: date) -> bool:
+        return day.weekday() < 5 and day not in self.non_working
+
+    def reason(self, day: date) -> str:
+        if day.weekday() == 5:
+            return "Saturday"
+        if day.weekday() == 6:
+            return "Sunday"
+        return self.non_working.get(day, "")
+
+    def next_working_day(self, day: date) -> date:
+        """The day itself if it is a working day, else the next one."""
+        ords = self.working_ordinals
+        i = bisect_left(ords, day.toordinal())
+        if i >= len(ords):
+            raise ValueError("date outside the supported calendar range")
+        return date.fromordinal(ords[i])
+
+    def add_working_days(self, day: date, count: int) -> date:
+        """The ``count``-th working day after ``day`` (``day`` itself is not counted)."""
+        ords = self.working_ordinals
+        i = bisect_right(ords, day.toordinal()) + count - 1
+        if count < 1 or i >= len(ords):
+            raise ValueError("date outside the supported calendar range")
+        return date.fromordinal(ords[i])
+
+    def working_days_between(self, start: date, end: date) -> int:
+        """Working days d with start < d <= end."""
+        ords = self.working_ordinals
+        return bisect_right(ords, end.toordinal()) - bisect_right(ords, start.toordinal())
+
+    def non_working_between(self, start: date, end: date) -> list[tuple[date, str]]:
+        """Non-working days d with start < d <= end, with the reason."""
+        out = []
+        day = start + timedelta(days=1)
+        while day <= end:
+            if not self.is_working_day(day):
+                out.append((day, self.reason(day)))
+            day += timedelta(days=1)
+        return out
+
+
+@lru_cache(maxsize=256)
+def work_calendar(
+    country: str, subdivision: str = "", closures: tuple[date, ...] = ()
+) -> WorkCalendar:
+    country = (country or "").upper()
+    subdivision = (subdivision or "").upper()
+    years = range(FIRST_YEAR, LAST_YEAR + 1)
+    non_working = _holiday_dates(country, subdivision, years)
+    for closure in closures:
+        non_working.setdefault(closure, "Closure")
+    first, last = date(FIRST_YEAR, 1, 1).toordinal(), date(LAST_YEAR, 12, 31).toordinal()
+    holiday_ordinals = {d.toordinal() for d in non_working}
+    working = tuple(
+        o for o in range(first, last + 1) if (o + 6) % 7 < 5 and o not in holiday_ordinals
+    )
+    return WorkCalendar(country, subdivision, tuple(sorted(closures)), non_working, working)

@@ -1,0 +1,7 @@
+from django.urls import path
+
+from . import views
+
+app_name = "rules"
+
+urlpatterns = [path("calculator/", views.calculator, name="calculator")]

@@ -1,0 +1,33 @@
+from django.shortcuts import render
+
+from dsar.deadlines.engine import ClockError, compute
+from dsar.deadlines.rules import RULES
+
+from .forms import CalculatorForm
+from .selectors import rule_context
+
+
+def calculator(request):
+    """The public deadline calculator: no login, nothing stored."""
+    form = CalculatorForm(request.GET or None)
+    result = None
+    if request.GET and form.is_valid():
+        data = form.cleaned_data
+        context = rule_context()
+        rule = context["overrides"].get(data["clock"]) or RULES[data["clock"]]
+        country = data["country"] or rule.country
+        try:
+            result = compute(
+                rule,
+                data["start"],
+                country=country or None,
+                subdivision=data["subdivision"] or None,
+                pauses=data["pauses"],
+                extended=data["extended"],
+                closures=context["closures"](country, data["subdivision"] or rule.subdivision),
+            )
+        except ClockError as exc:
+            form.add_error(None, str(exc))
+    return render(
+        request, "rules/calculator.html", {"form": form, "result": result, "rules": RULES.values()}
+    )
