@@ -13,4 +13,5 @@ urlpatterns = [
     path("organizations/", include("dsar.accounts.urls")),
     path("cases/", include("dsar.cases.urls")),
     path("api/v1/", include("dsar.api.urls")),
+    path("deadlines/", include("dsar.rules.urls")),
 ]
