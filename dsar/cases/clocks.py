@@ -6,11 +6,13 @@ appeal. The engine in ``dsar.deadlines`` does the counting; this module feeds it
 the events and stores what comes out, with the inputs that produced it.
 """
 
+import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
 
-from django.db import transaction
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import connection, transaction
 from django.utils import timezone
 
 from dsar.deadlines.engine import ClockError, Pause, compute
@@ -248,45 +250,169 @@ def derive_clocks(
 
 
 ATTENTION = (Clock.State.RUNNING, Clock.State.PAUSED, Clock.State.MISSED)
+CLOCK_FIELDS = [
+    "label",
+    "start_date",
+    "due_date",
+    "state",
+    "extended",
+    "met_on",
+    "citation",
+    "rule_status",
+    "explanation",
+    "inputs",
+    "computed_at",
+]
+
+
+def _derive(proceeding: Proceeding, *, today: date, context: dict) -> list[dict]:
+    country, subdivision = proceeding.calendar
+    try:
+        return derive_clocks(
+            proceeding,
+            list(proceeding.events.all()),
+            today=today,
+            closures=context["closures"](country, subdivision),
+            overrides=context["overrides"],
+        )
+    except ClockError:
+        # Dates that cannot be counted (e.g. a calendar the holidays package lacks) leave the
+        # proceeding without clocks rather than with wrong ones; the page says none applies.
+        return []
+
+
+def _apply(proceeding: Proceeding, rows: list[dict], now) -> tuple[list, list, list]:
+    """Match derived rows to stored clocks: (to update, to create, ids to delete)."""
+    existing = {c.code: c for c in proceeding.clocks.all()}
+    update, create, current = [], [], []
+    for row in rows:
+        clock = existing.pop(row["code"], None)
+        if clock is not None and all(getattr(clock, k) == v for k, v in row.items()):
+            current.append(clock)  # unchanged: nothing to write
+            continue
+        target = update if clock is not None else create
+        clock = clock or Clock(proceeding=proceeding, code=row["code"])
+        for key, value in row.items():
+            setattr(clock, key, value)
+        clock.computed_at = now
+        target.append(clock)
+    attention = [c for c in update + create + current if c.state in ATTENTION]
+    nxt = min(attention, key=lambda c: c.due_date, default=None)
+    proceeding.next_due_on = nxt.due_date if nxt else None
+    proceeding.next_clock = nxt.code if nxt else ""
+    proceeding.clocks_computed_at = now
+    return update, create, [c.pk for c in existing.values()]
+
+
+def _next_deadline_changed(proceeding: Proceeding, before: tuple) -> bool:
+    return before != (proceeding.next_due_on, proceeding.next_clock)
 
 
 @transaction.atomic
 def proceeding_recompute_clocks(
     *, proceeding: Proceeding, today: date | None = None, context: dict | None = None
 ) -> list[Clock]:
-    """Recompute and store the proceeding's clocks; idempotent."""
+    """Recompute and store one proceeding's clocks (called on every event); idempotent."""
+    return clocks_recompute_batch(proceedings=[proceeding], today=today, context=context)
+
+
+@transaction.atomic
+def clocks_recompute_batch(
+    *, proceedings: list[Proceeding], today: date | None = None, context: dict | None = None
+) -> list[Clock]:
+    """Recompute many proceedings' clocks with a handful of queries (bulk writes)."""
     from dsar.rules.selectors import rule_context
 
-    ctx = context or rule_context()
+    context = context or rule_context()
     today = today or timezone.localdate()
-    events = list(proceeding.events.all())
-    country, subdivision = proceeding.calendar
-    closures = ctx["closures"](country, subdivision)
-    try:
-        rows = derive_clocks(
-            proceeding, events, today=today, closures=closures, overrides=ctx["overrides"]
-        )
-    except ClockError:
-        rows = []
     now = timezone.now()
-    existing = {c.code: c for c in proceeding.clocks.all()}
-    keep = []
-    for row in rows:
-        clock = existing.pop(row["code"], None) or Clock(proceeding=proceeding, code=row["code"])
-        for key, value in row.items():
-            setattr(clock, key, value)
-        clock.computed_at = now
-        clock.save()
-        keep.append(clock)
-    if existing:
-        Clock.objects.filter(pk__in=[c.pk for c in existing.values()]).delete()
-    attention = [c for c in keep if c.state in ATTENTION]
-    nxt = min(attention, key=lambda c: c.due_date, default=None)
-    Proceeding.objects.filter(pk=proceeding.pk).update(
-        next_due_on=nxt.due_date if nxt else None,
-        next_clock=nxt.code if nxt else "",
-        clocks_computed_at=now,
-    )
-    proceeding.next_due_on = nxt.due_date if nxt else None
-    proceeding.next_clock = nxt.code if nxt else ""
-    return keep
+    update, create, delete, changed = [], [], [], []
+    for proceeding in proceedings:
+        before = (proceeding.next_due_on, proceeding.next_clock)
+        u, c, d = _apply(proceeding, _derive(proceeding, today=today, context=context), now)
+        update += u
+        create += c
+        delete += d
+        if u or c or d or _next_deadline_changed(proceeding, before) or len(proceedings) == 1:
+            changed.append(proceeding)
+    if delete:
+        Clock.objects.filter(pk__in=delete).delete()
+    if update or create:
+        # Upsert on (proceeding, code): existing clocks keep their ids (reminders point at
+        # them), new ones are created.
+        if len(proceedings) > 1 and connection.vendor == "postgresql":
+            _upsert_postgresql(update + create)
+        else:
+            Clock.objects.bulk_create(
+                update + create,
+                batch_size=500,
+                update_conflicts=True,
+                unique_fields=["proceeding", "code"],
+                update_fields=CLOCK_FIELDS,
+            )
+    if changed:
+        _store_next_deadlines(changed)
+    return update + create
+
+
+UPSERT_SQL = """
+INSERT INTO cases_clock (proceeding_id, code, label, start_date, due_date, state, extended,
+                         met_on, citation, rule_status, explanation, inputs, computed_at)
+SELECT r.proceeding_id, r.code, r.label, r.start_date, r.due_date, r.state, r.extended,
+       r.met_on, r.citation, r.rule_status, r.explanation, r.inputs, r.computed_at
+FROM jsonb_to_recordset(%s::jsonb) AS r(
+    proceeding_id bigint, code text, label text, start_date date, due_date date, state text,
+    extended boolean, met_on date, citation text, rule_status text, explanation jsonb,
+    inputs jsonb, computed_at timestamptz)
+ON CONFLICT (proceeding_id, code) DO UPDATE SET
+    label = EXCLUDED.label, start_date = EXCLUDED.start_date, due_date = EXCLUDED.due_date,
+    state = EXCLUDED.state, extended = EXCLUDED.extended, met_on = EXCLUDED.met_on,
+    citation = EXCLUDED.citation, rule_status = EXCLUDED.rule_status,
+    explanation = EXCLUDED.explanation, inputs = EXCLUDED.inputs,
+    computed_at = EXCLUDED.computed_at
+"""
+
+
+def _upsert_postgresql(clocks: list[Clock]) -> None:
+    """The whole batch as one JSON document: PostgreSQL parses it, Python only json-encodes it
+    (the ORM's per-value adaptation costs more than the insert itself)."""
+    rows = [
+        {
+            "proceeding_id": c.proceeding_id,
+            "code": c.code,
+            "label": c.label,
+            "start_date": c.start_date,
+            "due_date": c.due_date,
+            "state": c.state,
+            "extended": c.extended,
+            "met_on": c.met_on,
+            "citation": c.citation,
+            "rule_status": c.rule_status,
+            "explanation": c.explanation,
+            "inputs": c.inputs,
+            "computed_at": c.computed_at,
+        }
+        for c in clocks
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(UPSERT_SQL, [json.dumps(rows, cls=DjangoJSONEncoder)])
+
+
+def _store_next_deadlines(proceedings: list[Proceeding]) -> None:
+    if len(proceedings) == 1 or connection.vendor != "postgresql":
+        Proceeding.objects.bulk_update(
+            proceedings, ["next_due_on", "next_clock", "clocks_computed_at"], batch_size=500
+        )
+        return
+    # One UPDATE ... FROM (VALUES ...) per batch: bulk_update's CASE expressions cost more to
+    # build in Python than the database spends running them.
+    rows = [(p.pk, p.next_due_on, p.next_clock, p.clocks_computed_at) for p in proceedings]
+    values = ", ".join(["(%s, %s::date, %s, %s::timestamptz)"] * len(rows))
+    params = [value for row in rows for value in row]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE cases_proceeding AS p SET next_due_on = v.due, next_clock = v.clock, "
+            f"clocks_computed_at = v.at FROM (VALUES {values}) AS v(id, due, clock, at) "
+            "WHERE p.id = v.id",
+            params,
+        )

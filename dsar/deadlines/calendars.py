@@ -7,7 +7,7 @@ one binary search instead of a day-by-day walk with a holiday lookup per day.
 
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 from functools import lru_cache
 
 import holidays
@@ -44,16 +44,15 @@ class WorkCalendar:
     closures: tuple[date, ...] = ()
     non_working: dict[date, str] = field(default_factory=dict, compare=False, hash=False)
     working_ordinals: tuple[int, ...] = field(default=(), compare=False, hash=False)
+    non_working_ordinals: tuple[int, ...] = field(default=(), compare=False, hash=False)
 
     def is_working_day(self, day: date) -> bool:
         return day.weekday() < 5 and day not in self.non_working
 
     def reason(self, day: date) -> str:
-        if day.weekday() == 5:
-            return "Saturday"
-        if day.weekday() == 6:
-            return "Sunday"
-        return self.non_working.get(day, "")
+        if day in self.non_working:
+            return self.non_working[day]
+        return "Saturday" if day.weekday() == 5 else "Sunday" if day.weekday() == 6 else ""
 
     def next_working_day(self, day: date) -> date:
         """The day itself if it is a working day, else the next one."""
@@ -78,13 +77,11 @@ class WorkCalendar:
 
     def non_working_between(self, start: date, end: date) -> list[tuple[date, str]]:
         """Non-working days d with start < d <= end, with the reason."""
-        out = []
-        day = start + timedelta(days=1)
-        while day <= end:
-            if not self.is_working_day(day):
-                out.append((day, self.reason(day)))
-            day += timedelta(days=1)
-        return out
+        ords = self.non_working_ordinals
+        lo = bisect_right(ords, start.toordinal())
+        hi = bisect_right(ords, end.toordinal())
+        days = [date.fromordinal(o) for o in ords[lo:hi]]
+        return [(day, self.reason(day)) for day in days]
 
 
 @lru_cache(maxsize=256)
@@ -99,7 +96,9 @@ def work_calendar(
         non_working.setdefault(closure, "Closure")
     first, last = date(FIRST_YEAR, 1, 1).toordinal(), date(LAST_YEAR, 12, 31).toordinal()
     holiday_ordinals = {d.toordinal() for d in non_working}
-    working = tuple(
-        o for o in range(first, last + 1) if (o + 6) % 7 < 5 and o not in holiday_ordinals
+    working, resting = [], []
+    for o in range(first, last + 1):
+        (working if (o + 6) % 7 < 5 and o not in holiday_ordinals else resting).append(o)
+    return WorkCalendar(
+        country, subdivision, tuple(sorted(closures)), non_working, tuple(working), tuple(resting)
     )
-    return WorkCalendar(country, subdivision, tuple(sorted(closures)), non_working, working)

@@ -3,7 +3,7 @@
 from django.db import transaction
 from django.utils import timezone
 
-from dsar.cases.clocks import proceeding_recompute_clocks
+from dsar.cases.clocks import clocks_recompute_batch
 from dsar.cases.models import Proceeding
 
 from .models import RecomputeRun
@@ -48,8 +48,7 @@ def recompute_run_execute(*, run_id: int, batch_size: int = BATCH_SIZE) -> Recom
             )
             if not batch:
                 break
-            for proceeding in batch:
-                proceeding_recompute_clocks(proceeding=proceeding, today=today, context=context)
+            clocks_recompute_batch(proceedings=batch, today=today, context=context)
             run.last_id = batch[-1].pk
             run.done += len(batch)
             run.save(update_fields=["last_id", "done", "updated_at"])

@@ -7,7 +7,7 @@ from django.urls import reverse
 from dsar.cases import services
 from dsar.cases.models import Case, Event
 from dsar.letters.models import Document
-from tests.factories import CaseFactory, ProceedingFactory, days_ago
+from tests.factories import AgencyFactory, CaseFactory, ProceedingFactory, RegimeFactory, days_ago
 
 pytestmark = pytest.mark.django_db
 
@@ -105,12 +105,10 @@ def test_create_case_then_proceeding_then_event(client_logged_in, user):
     case = Case.objects.get()
     assert response.status_code == 302 and response["Location"] == case.get_absolute_url()
     assert case.subject_nationality == "MX" and case.has_automated_decision
-    proceeding = ProceedingFactory.build(case=case)
-    proceeding.regime.save()
-    proceeding.agency.save()
+    regime, agency = RegimeFactory(), AgencyFactory()
     response = client_logged_in.post(
         reverse("cases:proceeding_create", args=[case.pk]),
-        {"regime": proceeding.regime.pk, "request_type": "access", "agency": proceeding.agency.pk},
+        {"regime": regime.pk, "request_type": "access", "agency": agency.pk},
     )
     created = case.proceedings.get()
     assert response["Location"] == created.get_absolute_url()

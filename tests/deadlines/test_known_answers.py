@@ -120,7 +120,8 @@ def test_explanation_lists_rule_citation_start_and_skipped_days():
     assert e["status"] == "VERIFIED"
     assert e["start_moved"] and e["effective_start"] == "2026-06-22"
     assert {"date": "2026-07-03", "reason": "Independence Day (observed)"} in e["skipped"]
-    assert any("start day is not counted" in c for c in e["conventions"])
+    conventions = compute("us-foia-response", D(2026, 6, 19)).as_json()["explanation"]
+    assert any("start day is not counted" in c for c in conventions["conventions"])
     assert "constructively" in e["consequence"]["text"] or "exhaust" in e["consequence"]["text"]
 
 
@@ -135,3 +136,16 @@ def test_bad_input_is_refused_clearly():
         compute("br-lgpd-access", D(2026, 1, 5), extended=True)
     with pytest.raises(ClockError, match="No holiday calendar"):
         compute("eu-gdpr-response", D(2026, 1, 5), country="XX")
+
+
+def test_the_dates_only_path_agrees_with_the_explained_path():
+    from dsar.deadlines.rules import RULES
+
+    for code, rule in RULES.items():
+        country = rule.country or "DE"
+        for offset in range(0, 730, 5):
+            start = date.fromordinal(D(2026, 1, 1).toordinal() + offset)
+            for extended in [False, True] if rule.extension else [False]:
+                fast = compute(code, start, country=country, extended=extended, explain=False)
+                full = compute(code, start, country=country, extended=extended)
+                assert fast.due == full.due, (code, start, extended)

@@ -30,7 +30,9 @@ def record(p, kind, when, **kw):
 
 def foia(agency=None, **kw):
     return ProceedingFactory(
-        regime=RegimeFactory(code="us-foia"), agency=agency or AgencyFactory(code="cbp"), **kw
+        regime=RegimeFactory(code="us-foia"),
+        agency=agency or AgencyFactory(code="test-agency", name="Test agency"),
+        **kw,
     )
 
 

@@ -72,12 +72,14 @@ class Command(BaseCommand):
                 f"Paused {pause['from']} to {pause['to']} "
                 f"({pause['counted_before']} counted before)"
             )
+        if e["weekend_days"]:
+            lines.append(f"Weekend days skipped: {e['weekend_days']}")
         if e["skipped"]:
             lines.append(
                 "Skipped: " + ", ".join(f"{s['date']} {s['reason']}" for s in e["skipped"])
             )
         if e["rolled_forward"]:
             lines.append(f"The period ended on {e['raw_end']}, a non-working day: moved forward.")
-        if e["note"]:
-            lines.append(f"Note: {e['note']}")
+        if rule.note:
+            lines.append(f"Note: {rule.note}")
         self.stdout.write("\n".join(lines))
