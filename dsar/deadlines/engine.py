@@ -10,9 +10,9 @@ Conventions (stated in every explanation):
 
 import calendar
 from bisect import bisect_left, bisect_right
-from functools import lru_cache
 from dataclasses import asdict, dataclass, field
 from datetime import date, timedelta
+from functools import lru_cache
 
 from .calendars import WorkCalendar, work_calendar
 from .rules import BUSINESS, CALENDAR, MONTH, Rule, get_rule
