@@ -14,4 +14,8 @@ urlpatterns = [
     path("cases/", include("dsar.cases.urls")),
     path("api/v1/", include("dsar.api.urls")),
     path("deadlines/", include("dsar.rules.urls")),
+    path("directory/", include("dsar.directory.urls")),
+    path("plan/", include("dsar.directory.planner_urls")),
+    path("", include("dsar.letters.urls")),
+    path("", include("dsar.reminders.urls")),
 ]
