@@ -7,9 +7,11 @@ the events and stores what comes out, with the inputs that produced it.
 """
 
 import json
+from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
+from typing import NamedTuple
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, transaction
@@ -19,6 +21,16 @@ from dsar.deadlines.engine import ClockError, Pause, compute
 from dsar.deadlines.rules import Rule, get_rule
 
 from .models import Clock, Event, EventKind, Proceeding
+
+
+class EventRow(NamedTuple):
+    """The few fields of an event the clocks depend on (cheaper than model instances)."""
+
+    pk: int
+    kind: str
+    occurred_on: date
+    outcome: str
+
 
 ADVERSE = {"partial", "denied", "no_records"}
 PAUSE_STARTS = {
@@ -153,14 +165,14 @@ def _first(events: Iterable[Event], kinds: tuple[str, ...], on_or_after: date | 
 
 def derive_clocks(
     proceeding: Proceeding,
-    events: list[Event],
+    events: list[EventRow] | list[Event],
     *,
     today: date,
     closures: tuple[date, ...] = (),
     overrides: dict[str, Rule] | None = None,
 ) -> list[dict]:
     """Pure derivation: the clock rows a proceeding should have, as dicts."""
-    events = sorted(events, key=lambda e: (e.occurred_on, e.pk or 0))
+    events = sorted(events, key=lambda e: (e.occurred_on, e.pk))
     filed = _first(events, (EventKind.FILED,))
     if filed is None:
         return []
@@ -250,6 +262,19 @@ def derive_clocks(
 
 
 ATTENTION = (Clock.State.RUNNING, Clock.State.PAUSED, Clock.State.MISSED)
+# The explanation is a function of these (and of the rule's code): comparing them tells whether
+# a stored clock is current without loading its explanation.
+COMPARED_FIELDS = [
+    "label",
+    "start_date",
+    "due_date",
+    "state",
+    "extended",
+    "met_on",
+    "citation",
+    "rule_status",
+    "inputs",
+]
 CLOCK_FIELDS = [
     "label",
     "start_date",
@@ -265,94 +290,102 @@ CLOCK_FIELDS = [
 ]
 
 
-def _derive(proceeding: Proceeding, *, today: date, context: dict) -> list[dict]:
-    country, subdivision = proceeding.calendar
-    try:
-        return derive_clocks(
-            proceeding,
-            list(proceeding.events.all()),
-            today=today,
-            closures=context["closures"](country, subdivision),
-            overrides=context["overrides"],
-        )
-    except ClockError:
-        # Dates that cannot be counted (e.g. a calendar the holidays package lacks) leave the
-        # proceeding without clocks rather than with wrong ones; the page says none applies.
-        return []
-
-
-def _apply(proceeding: Proceeding, rows: list[dict], now) -> tuple[list, list, list]:
-    """Match derived rows to stored clocks: (to update, to create, ids to delete)."""
-    existing = {c.code: c for c in proceeding.clocks.all()}
-    update, create, current = [], [], []
+def _apply(
+    proceeding: Proceeding, rows: list[dict], stored: dict[str, dict], now
+) -> tuple[list[dict], list[int]]:
+    """Compare derived rows with the stored clocks (dicts with ``id`` and COMPARED_FIELDS):
+    return the rows to upsert and the ids of clocks that no longer apply. Sets the
+    proceeding's next deadline from the clocks that need attention."""
+    stored = dict(stored)
+    write = []
     for row in rows:
-        clock = existing.pop(row["code"], None)
-        if clock is not None and all(getattr(clock, k) == v for k, v in row.items()):
-            current.append(clock)  # unchanged: nothing to write
-            continue
-        target = update if clock is not None else create
-        clock = clock or Clock(proceeding=proceeding, code=row["code"])
-        for key, value in row.items():
-            setattr(clock, key, value)
-        clock.computed_at = now
-        target.append(clock)
-    attention = [c for c in update + create + current if c.state in ATTENTION]
-    nxt = min(attention, key=lambda c: c.due_date, default=None)
-    proceeding.next_due_on = nxt.due_date if nxt else None
-    proceeding.next_clock = nxt.code if nxt else ""
+        current = stored.pop(row["code"], None)
+        if current is None or any(current[k] != row[k] for k in COMPARED_FIELDS):
+            write.append({**row, "proceeding_id": proceeding.pk, "computed_at": now})
+    attention = [r for r in rows if r["state"] in ATTENTION]
+    nxt = min(attention, key=lambda r: r["due_date"], default=None)
+    proceeding.next_due_on = nxt["due_date"] if nxt else None
+    proceeding.next_clock = nxt["code"] if nxt else ""
     proceeding.clocks_computed_at = now
-    return update, create, [c.pk for c in existing.values()]
-
-
-def _next_deadline_changed(proceeding: Proceeding, before: tuple) -> bool:
-    return before != (proceeding.next_due_on, proceeding.next_clock)
+    return write, [c["id"] for c in stored.values()]
 
 
 @transaction.atomic
 def proceeding_recompute_clocks(
     *, proceeding: Proceeding, today: date | None = None, context: dict | None = None
-) -> list[Clock]:
+) -> None:
     """Recompute and store one proceeding's clocks (called on every event); idempotent."""
-    return clocks_recompute_batch(proceedings=[proceeding], today=today, context=context)
+    clocks_recompute_batch(proceedings=[proceeding], today=today, context=context)
 
 
 @transaction.atomic
 def clocks_recompute_batch(
     *, proceedings: list[Proceeding], today: date | None = None, context: dict | None = None
-) -> list[Clock]:
-    """Recompute many proceedings' clocks with a handful of queries (bulk writes)."""
+) -> int:
+    """Recompute many proceedings' clocks with a constant number of queries; write only what
+    changed. Returns the number of clocks written."""
     from dsar.rules.selectors import rule_context
 
     context = context or rule_context()
     today = today or timezone.localdate()
     now = timezone.now()
-    update, create, delete, changed = [], [], [], []
+    ids = [p.pk for p in proceedings]
+    events: dict[int, list[EventRow]] = defaultdict(list)
+    for proceeding_id, *fields in Event.objects.filter(proceeding_id__in=ids).values_list(
+        "proceeding_id", "pk", "kind", "occurred_on", "outcome"
+    ):
+        events[proceeding_id].append(EventRow(*fields))
+    stored: dict[int, dict[str, dict]] = defaultdict(dict)
+    for clock in Clock.objects.filter(proceeding_id__in=ids).values(
+        "id", "proceeding_id", "code", *COMPARED_FIELDS
+    ):
+        stored[clock["proceeding_id"]][clock["code"]] = clock
+    write, delete, changed = [], [], []
     for proceeding in proceedings:
         before = (proceeding.next_due_on, proceeding.next_clock)
-        u, c, d = _apply(proceeding, _derive(proceeding, today=today, context=context), now)
-        update += u
-        create += c
+        country, subdivision = proceeding.calendar
+        try:
+            rows = derive_clocks(
+                proceeding,
+                events[proceeding.pk],
+                today=today,
+                closures=context["closures"](country, subdivision),
+                overrides=context["overrides"],
+            )
+        except ClockError:
+            # Dates that cannot be counted (a calendar the holidays package lacks) leave the
+            # proceeding without clocks rather than with wrong ones; its page says none applies.
+            rows = []
+        w, d = _apply(proceeding, rows, stored[proceeding.pk], now)
+        write += w
         delete += d
-        if u or c or d or _next_deadline_changed(proceeding, before) or len(proceedings) == 1:
+        if w or d or before != (proceeding.next_due_on, proceeding.next_clock):
             changed.append(proceeding)
     if delete:
         Clock.objects.filter(pk__in=delete).delete()
-    if update or create:
-        # Upsert on (proceeding, code): existing clocks keep their ids (reminders point at
-        # them), new ones are created.
-        if len(proceedings) > 1 and connection.vendor == "postgresql":
-            _upsert_postgresql(update + create)
-        else:
-            Clock.objects.bulk_create(
-                update + create,
-                batch_size=500,
-                update_conflicts=True,
-                unique_fields=["proceeding", "code"],
-                update_fields=CLOCK_FIELDS,
-            )
-    if changed:
-        _store_next_deadlines(changed)
-    return update + create
+    if write:
+        _upsert(write)
+    if changed or len(proceedings) == 1:
+        _store_next_deadlines(changed or proceedings)
+    return len(write)
+
+
+def _upsert(rows: list[dict]) -> None:
+    """Insert or update on (proceeding, code): existing clocks keep their ids (reminders point
+    at them)."""
+    if connection.vendor == "postgresql":
+        # The whole batch as one JSON document: PostgreSQL parses it; per-value adaptation by
+        # the driver would cost more than the insert itself.
+        with connection.cursor() as cursor:
+            cursor.execute(UPSERT_SQL, [json.dumps(rows, cls=DjangoJSONEncoder)])
+        return
+    Clock.objects.bulk_create(
+        [Clock(**row) for row in rows],
+        batch_size=500,
+        update_conflicts=True,
+        unique_fields=["proceeding", "code"],
+        update_fields=CLOCK_FIELDS,
+    )
 
 
 UPSERT_SQL = """
@@ -371,31 +404,6 @@ ON CONFLICT (proceeding_id, code) DO UPDATE SET
     explanation = EXCLUDED.explanation, inputs = EXCLUDED.inputs,
     computed_at = EXCLUDED.computed_at
 """
-
-
-def _upsert_postgresql(clocks: list[Clock]) -> None:
-    """The whole batch as one JSON document: PostgreSQL parses it, Python only json-encodes it
-    (the ORM's per-value adaptation costs more than the insert itself)."""
-    rows = [
-        {
-            "proceeding_id": c.proceeding_id,
-            "code": c.code,
-            "label": c.label,
-            "start_date": c.start_date,
-            "due_date": c.due_date,
-            "state": c.state,
-            "extended": c.extended,
-            "met_on": c.met_on,
-            "citation": c.citation,
-            "rule_status": c.rule_status,
-            "explanation": c.explanation,
-            "inputs": c.inputs,
-            "computed_at": c.computed_at,
-        }
-        for c in clocks
-    ]
-    with connection.cursor() as cursor:
-        cursor.execute(UPSERT_SQL, [json.dumps(rows, cls=DjangoJSONEncoder)])
 
 
 def _store_next_deadlines(proceedings: list[Proceeding]) -> None:

@@ -43,7 +43,6 @@ def recompute_run_execute(*, run_id: int, batch_size: int = BATCH_SIZE) -> Recom
             batch = list(
                 Proceeding.objects.filter(is_open=True, pk__gt=run.last_id)
                 .select_related("agency", "agency__parent", "regime")
-                .prefetch_related("events", "clocks")
                 .order_by("pk")[:batch_size]
             )
             if not batch:
