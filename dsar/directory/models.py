@@ -58,6 +58,11 @@ class Agency(SourcedFact, TimeStampedModel):
     website = models.URLField(_("website"), blank=True)
     description = models.TextField(_("description"), blank=True)
     regimes = models.ManyToManyField(Regime, blank=True, related_name="agencies")
+    contact_note = models.TextField(
+        _("note on contact details"),
+        blank=True,
+        help_text=_("Shown where the directory has no confirmed channel for this agency."),
+    )
 
     class Meta:
         ordering = ["country", "name"]
@@ -74,9 +79,102 @@ class RecordSystem(SourcedFact, TimeStampedModel):
     name = models.CharField(_("name"), max_length=200)
     agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="record_systems")
     description = models.TextField(_("description"), blank=True)
+    name_es = models.CharField(_("name (Spanish)"), max_length=200, blank=True)
+    abbreviation = models.CharField(_("abbreviation"), max_length=40, blank=True)
+    biometrics = models.CharField(_("biometrics held"), max_length=300, blank=True)
+    sorn = models.CharField(_("system-of-records notice"), max_length=300, blank=True)
+    exemptions = models.TextField(_("Privacy Act exemptions claimed"), blank=True)
+    channels = models.ManyToManyField(
+        "Channel", blank=True, related_name="record_systems", verbose_name=_("reached through")
+    )
 
     class Meta:
         ordering = ["name"]
 
     def __str__(self) -> str:
         return self.name
+
+
+class ChannelKind(models.TextChoices):
+    PORTAL = "portal", _("Online portal")
+    EMAIL = "email", _("E-mail")
+    POSTAL = "postal", _("Post")
+    PHONE = "phone", _("Telephone")
+    FORM = "form", _("Form")
+    IN_PERSON = "in_person", _("In person")
+
+
+class ChannelPurpose(models.TextChoices):
+    REQUEST = "request", _("Requests")
+    APPEAL = "appeal", _("Appeals")
+    REDRESS = "redress", _("Redress")
+    COMPLAINT = "complaint", _("Complaints")
+    CHALLENGE = "challenge", _("Challenges and corrections")
+    HELP = "help", _("Help line")
+
+
+class Channel(SourcedFact, TimeStampedModel):
+    """One way of reaching an agency for a purpose: a portal, an e-mail, a postal address…"""
+
+    code = models.SlugField(_("code"), max_length=60, unique=True)
+    agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="channels")
+    kind = models.CharField(_("kind"), max_length=16, choices=ChannelKind.choices)
+    purpose = models.CharField(_("purpose"), max_length=16, choices=ChannelPurpose.choices)
+    label = models.CharField(_("label"), max_length=200, blank=True)
+    value = models.TextField(_("value"), help_text=_("URL, e-mail, postal address or number"))
+    note = models.TextField(_("note"), blank=True)
+    position = models.PositiveSmallIntegerField(default=100)
+
+    class Meta:
+        ordering = ["agency", "purpose", "position", "code"]
+
+    def __str__(self) -> str:
+        return f"{self.agency.code}: {self.get_kind_display()} ({self.get_purpose_display()})"
+
+
+class IdentityRequirement(SourcedFact, TimeStampedModel):
+    """What an agency needs to verify the requester's identity (certification, fingerprints…)."""
+
+    code = models.SlugField(_("code"), max_length=60, unique=True)
+    agency = models.ForeignKey(
+        Agency, on_delete=models.CASCADE, related_name="identity_requirements"
+    )
+    description = models.TextField(_("description"))
+    citation = models.CharField(_("citation"), max_length=300, blank=True)
+    position = models.PositiveSmallIntegerField(default=100)
+
+    class Meta:
+        ordering = ["agency", "position", "code"]
+
+    def __str__(self) -> str:
+        return f"{self.agency.code}: {self.description[:60]}"
+
+
+class AppealRoute(SourcedFact, TimeStampedModel):
+    """Where an appeal or escalation against an agency's answer goes."""
+
+    code = models.SlugField(_("code"), max_length=60, unique=True)
+    agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="appeal_routes")
+    regime = models.ForeignKey(
+        Regime, null=True, blank=True, on_delete=models.SET_NULL, related_name="appeal_routes"
+    )
+    to_agency = models.ForeignKey(
+        Agency,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="appeals_received",
+        verbose_name=_("goes to"),
+    )
+    channel = models.ForeignKey(
+        Channel, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    description = models.TextField(_("description"))
+    citation = models.CharField(_("citation"), max_length=300, blank=True)
+    position = models.PositiveSmallIntegerField(default=100)
+
+    class Meta:
+        ordering = ["agency", "position", "code"]
+
+    def __str__(self) -> str:
+        return f"{self.agency.code}: {self.description[:60]}"
