@@ -33,3 +33,13 @@ def other_user(db):
 def client_logged_in(client, user):
     client.force_login(user)
     return client
+
+
+@pytest.fixture(autouse=True)
+def english_by_default():
+    """Requests in Spanish leave Spanish active in the thread; each test starts in English."""
+    from django.utils import translation
+
+    translation.activate("en")
+    yield
+    translation.deactivate()

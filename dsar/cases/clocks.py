@@ -16,6 +16,7 @@ from typing import NamedTuple
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from dsar.deadlines.engine import ClockError, Pause, compute
 from dsar.deadlines.rules import Rule, get_rule
@@ -179,7 +180,7 @@ def derive_clocks(
     received = _first(events, (EventKind.RECEIVED,))
     determination = _first(events, (EventKind.DETERMINATION,))
     appeal = _first(events, (EventKind.APPEAL_FILED,))
-    extended = any(e.kind == EventKind.EXTENSION_NOTICE for e in events)
+    extensions = [e.occurred_on for e in events if e.kind == EventKind.EXTENSION_NOTICE]
     country, subdivision = proceeding.calendar
     rows = []
     for spec in clock_specs(proceeding):
@@ -205,9 +206,14 @@ def derive_clocks(
         use_extension = False
         if spec.starts == "request":
             pauses, paused_now = _pauses(events, start, met.occurred_on if met else None)
-            use_extension = extended and rule_for(code, overrides).extension > 0
+            # An extension notice before the appeal extends the response clock.
+            use_extension = (
+                any(d < appeal.occurred_on for d in extensions) if appeal else (bool(extensions))
+            )
         elif spec.starts == "appeal":
-            use_extension = False
+            # An extension notice on or after the appeal extends the appeal-decision clock.
+            use_extension = any(d >= start for d in extensions)
+        use_extension = use_extension and rule_for(code, overrides).extension > 0
         rule = rule_for(code, overrides)
         result = compute(
             rule,
@@ -275,19 +281,7 @@ COMPARED_FIELDS = [
     "rule_status",
     "inputs",
 ]
-CLOCK_FIELDS = [
-    "label",
-    "start_date",
-    "due_date",
-    "state",
-    "extended",
-    "met_on",
-    "citation",
-    "rule_status",
-    "explanation",
-    "inputs",
-    "computed_at",
-]
+CLOCK_FIELDS = [*COMPARED_FIELDS, "explanation", "computed_at"]
 
 
 def _apply(
@@ -313,9 +307,11 @@ def _apply(
 @transaction.atomic
 def proceeding_recompute_clocks(
     *, proceeding: Proceeding, today: date | None = None, context: dict | None = None
-) -> None:
-    """Recompute and store one proceeding's clocks (called on every event); idempotent."""
+) -> list[Clock]:
+    """Recompute and store one proceeding's clocks (called on every event); idempotent.
+    Returns the proceeding's clocks as stored, earliest due first."""
     clocks_recompute_batch(proceedings=[proceeding], today=today, context=context)
+    return list(proceeding.clocks.order_by("due_date", "code"))
 
 
 @transaction.atomic
@@ -424,3 +420,61 @@ def _store_next_deadlines(proceedings: list[Proceeding]) -> None:
             "WHERE p.id = v.id",
             params,
         )
+
+
+def clocks_recompute_open(
+    *,
+    batch_size: int = 1000,
+    progress: Callable[[int, int], None] | None = None,
+    after_id: int = 0,
+    today: date | None = None,
+    context: dict | None = None,
+) -> int:
+    """Recompute the clocks of every open proceeding, in id order, one committed batch at a time.
+
+    ``progress(done_in_batch, last_id)`` is called inside each batch's transaction, so a progress
+    row saved there commits with the clocks it counts; a rerun from ``after_id`` resumes where
+    the last batch ended. Returns the number of proceedings processed."""
+    from dsar.rules.selectors import rule_context
+
+    context = context or rule_context()
+    today = today or timezone.localdate()
+    last_id, done = after_id, 0
+    while True:
+        with transaction.atomic():
+            batch = list(
+                Proceeding.objects.filter(is_open=True, pk__gt=last_id)
+                .select_related("agency", "agency__parent", "regime")
+                .order_by("pk")[:batch_size]
+            )
+            if not batch:
+                return done
+            clocks_recompute_batch(proceedings=batch, today=today, context=context)
+            last_id = batch[-1].pk
+            done += len(batch)
+            if progress is not None:
+                progress(len(batch), last_id)
+
+
+# Regimes with no statutory deadline: the reason shown instead of a clock.
+NO_CLOCK_REASONS: dict[str, str] = {
+    "us-dhs-trip": _(
+        "DHS TRIP has no statutory or regulatory response deadline; the final resolution letter "
+        "states the next steps (for No Fly List cases, TSA's final order under 49 CFR 1560.205 "
+        "can be reviewed in a court of appeals under 49 U.S.C. 46110)."
+    ),
+    "us-fbi-idhs": _(
+        "FBI Identity History Summary challenges have no statutory response deadline "
+        "(28 CFR 16.30-16.34)."
+    ),
+}
+
+
+def proceeding_no_clock_reason(proceeding: Proceeding) -> str:
+    """Why a proceeding has no statutory clock ("" when it has, or should have, one)."""
+    code = proceeding.regime.code
+    if code in NO_CLOCK_REASONS:
+        return str(NO_CLOCK_REASONS[code])
+    if not clock_specs(proceeding):
+        return str(_("No statutory deadline is recorded for this kind of request."))
+    return ""

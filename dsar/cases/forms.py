@@ -4,6 +4,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from dsar.directory.forms import clean_country_code
 from dsar.directory.models import Agency, RecordSystem, Regime
 
 from .models import Case, Channel, EventKind, Outcome, Proceeding, ProceedingStatus
@@ -14,13 +15,6 @@ class DateInput(forms.DateInput):
 
     def __init__(self, **kwargs):
         super().__init__(format="%Y-%m-%d", **kwargs)
-
-
-def _country_code(value: str) -> str:
-    value = (value or "").strip().upper()
-    if value and (len(value) != 2 or not value.isalpha()):
-        raise forms.ValidationError(_("Use a two-letter country code, such as MX or FR."))
-    return value
 
 
 class CaseForm(forms.ModelForm):
@@ -91,10 +85,10 @@ class CaseForm(forms.ModelForm):
             del self.fields["organization"]
 
     def clean_subject_nationality(self):
-        return _country_code(self.cleaned_data["subject_nationality"])
+        return clean_country_code(self.cleaned_data["subject_nationality"])
 
     def clean_subject_residence(self):
-        return _country_code(self.cleaned_data["subject_residence"])
+        return clean_country_code(self.cleaned_data["subject_residence"])
 
     def clean_decision_date(self):
         value = self.cleaned_data.get("decision_date")
@@ -148,10 +142,7 @@ class ProceedingForm(forms.ModelForm):
         self.fields["parent"].required = False
 
     def clean_calendar_country(self):
-        value = (self.cleaned_data.get("calendar_country") or "").strip().upper()
-        if value and not (value == "EU" or (len(value) == 2 and value.isalpha())):
-            raise forms.ValidationError(_("Use a two-letter country code, such as DE."))
-        return value
+        return clean_country_code(self.cleaned_data.get("calendar_country"), allow_eu=True)
 
 
 class MultipleFileInput(forms.ClearableFileInput):

@@ -6,6 +6,14 @@ from dsar.directory.countries import is_country_code
 from dsar.directory.planner import situation_choices
 
 
+def clean_country_code(value: str | None, *, allow_eu: bool = False) -> str:
+    """Upper-cased ISO 3166-1 alpha-2 code (or "EU" where allowed), or a clear error."""
+    value = (value or "").strip().upper()
+    if value and not (is_country_code(value) or (allow_eu and value == "EU")):
+        raise forms.ValidationError(_("Use a two-letter ISO country code, such as MX."))
+    return value
+
+
 class PlanForm(forms.Form):
     situation = forms.ChoiceField(label=_("What happened?"), choices=())
     nationality = forms.CharField(
@@ -50,17 +58,11 @@ class PlanForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["situation"].choices = situation_choices(get_language() or "en")
 
-    def _country(self, name: str) -> str:
-        value = (self.cleaned_data.get(name) or "").strip().upper()
-        if value and not is_country_code(value):
-            raise forms.ValidationError(_("Use a two-letter ISO country code, such as MX."))
-        return value
-
     def clean_nationality(self) -> str:
-        return self._country("nationality")
+        return clean_country_code(self.cleaned_data.get("nationality"))
 
     def clean_residence(self) -> str:
-        return self._country("residence")
+        return clean_country_code(self.cleaned_data.get("residence"))
 
     def clean_date(self):
         from django.utils import timezone

@@ -27,6 +27,11 @@ class RecomputeOnChange(admin.ModelAdmin):
         super().delete_model(request, obj)
         self._recompute(request, f"{obj._meta.verbose_name} deleted: {obj}")
 
+    def delete_queryset(self, request, queryset):
+        label = f"{queryset.model._meta.verbose_name_plural} deleted: {queryset.count()}"
+        super().delete_queryset(request, queryset)
+        self._recompute(request, label)
+
 
 @admin.register(ClosureDay)
 class ClosureDayAdmin(RecomputeOnChange):

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from dsar.deadlines.engine import Pause
 from dsar.deadlines.rules import RULES
+from dsar.directory.forms import clean_country_code
 
 PAUSE_ROWS = 3
 
@@ -46,10 +47,7 @@ class CalculatorForm(forms.Form):
         return [(self[f"pause_{i}_from"], self[f"pause_{i}_to"]) for i in range(PAUSE_ROWS)]
 
     def clean_country(self):
-        value = self.cleaned_data["country"].strip().upper()
-        if value and not (value == "EU" or (len(value) == 2 and value.isalpha())):
-            raise forms.ValidationError(_("Use a two-letter country code, such as DE."))
-        return value
+        return clean_country_code(self.cleaned_data["country"], allow_eu=True)
 
     def clean(self):
         data = super().clean()

@@ -3,7 +3,7 @@
 from django.db import transaction
 from django.utils import timezone
 
-from dsar.cases.clocks import clocks_recompute_batch
+from dsar.cases.clocks import clocks_recompute_open
 from dsar.cases.models import Proceeding
 
 from .models import RecomputeRun
@@ -14,12 +14,12 @@ BATCH_SIZE = 500
 
 def recompute_run_start(*, reason: str) -> RecomputeRun:
     """Create the status row and enqueue the task once the row is committed."""
-    from .tasks import recompute_open_clocks
+    from .tasks import recompute_all_open_clocks
 
     run = RecomputeRun.objects.create(
         reason=reason[:200], total=Proceeding.objects.filter(is_open=True).count()
     )
-    transaction.on_commit(lambda: recompute_open_clocks.delay(run.pk))
+    transaction.on_commit(lambda: recompute_all_open_clocks.delay(run.pk))
     return run
 
 
@@ -36,21 +36,19 @@ def recompute_run_execute(*, run_id: int, batch_size: int = BATCH_SIZE) -> Recom
         run.status = RecomputeRun.Status.RUNNING
         run.started_at = run.started_at or timezone.now()
         run.save(update_fields=["status", "started_at", "updated_at"])
-    context = rule_context()
-    today = timezone.localdate()
-    while True:
-        with transaction.atomic():
-            batch = list(
-                Proceeding.objects.filter(is_open=True, pk__gt=run.last_id)
-                .select_related("agency", "agency__parent", "regime")
-                .order_by("pk")[:batch_size]
-            )
-            if not batch:
-                break
-            clocks_recompute_batch(proceedings=batch, today=today, context=context)
-            run.last_id = batch[-1].pk
-            run.done += len(batch)
-            run.save(update_fields=["last_id", "done", "updated_at"])
+
+    def progress(count: int, last_id: int) -> None:
+        run.last_id = last_id
+        run.done += count
+        run.save(update_fields=["last_id", "done", "updated_at"])
+
+    clocks_recompute_open(
+        batch_size=batch_size,
+        progress=progress,
+        after_id=run.last_id,
+        today=timezone.localdate(),
+        context=rule_context(),
+    )
     run.status = RecomputeRun.Status.DONE
     run.finished_at = timezone.now()
     run.done = max(run.done, run.total)

@@ -5,7 +5,9 @@ from .services import recompute_run_execute
 
 
 @shared_task(acks_late=True, time_limit=3600, soft_time_limit=3500)
-def recompute_open_clocks(run_id: int) -> None:
+def recompute_all_open_clocks(run_id: int) -> None:
+    """Recompute the clocks of every open proceeding in committed batches, recording progress on
+    the ``RecomputeRun`` row (idempotent: a second run gives the same clocks)."""
     try:
         recompute_run_execute(run_id=run_id)
     except Exception as exc:
@@ -13,6 +15,12 @@ def recompute_open_clocks(run_id: int) -> None:
             status=RecomputeRun.Status.FAILED, error=str(exc)[:2000]
         )
         raise
+
+
+@shared_task(acks_late=True, time_limit=3600, soft_time_limit=3500)
+def recompute_open_clocks(run_id: int) -> None:
+    """Former name of :func:`recompute_all_open_clocks`, kept for messages already queued."""
+    recompute_all_open_clocks(run_id)
 
 
 @shared_task

@@ -1,9 +1,11 @@
+from django.contrib.admin.views.decorators import staff_member_required
 from django.shortcuts import render
 
 from dsar.deadlines.engine import ClockError, compute
 from dsar.deadlines.rules import RULES
 
 from .forms import CalculatorForm
+from .models import RecomputeRun
 from .selectors import rule_context
 
 
@@ -31,3 +33,12 @@ def calculator(request):
     return render(
         request, "rules/calculator.html", {"form": form, "result": result, "rules": RULES.values()}
     )
+
+
+@staff_member_required
+def recompute_runs(request):
+    """Administrators: progress of the clock recomputations (the table refreshes itself)."""
+    runs = RecomputeRun.objects.all()[:20]
+    partial = request.headers.get("HX-Request")
+    template = "rules/_recompute_table.html" if partial else "rules/recompute.html"
+    return render(request, template, {"runs": runs})

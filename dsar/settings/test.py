@@ -9,7 +9,7 @@ from .base import *  # noqa: F403
 _tmp = Path(tempfile.mkdtemp(prefix="dsar-test-"))
 MEDIA_ROOT = _tmp / "media"
 DSAR_FIELD_KEYS = ["3dKPcakc6X4e9lIX1qz_JYe4Hb5FewSBpsx1zKQiBTM="]
-EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.locmem.EmailBackend")
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 CELERY_TASK_ALWAYS_EAGER = os.environ.get("CELERY_TASK_ALWAYS_EAGER", "true") == "true"
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "memory://")

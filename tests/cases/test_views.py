@@ -85,7 +85,7 @@ def test_create_case_form_explains_errors_and_saves_nothing(client_logged_in):
     assert response.status_code == 200
     content = response.content.decode()
     assert "This field is required." in content
-    assert "two-letter country code" in content
+    assert "two-letter ISO country code" in content
     assert "cannot be in the future" in content
     assert Case.objects.count() == 0
 

@@ -41,3 +41,11 @@ def isodate(value: str):
         return date.fromisoformat(value)
     except (TypeError, ValueError):
         return value
+
+
+@register.filter
+def no_clock_reason(proceeding) -> str:
+    """Why a proceeding has no statutory deadline ("" when it has one)."""
+    from dsar.cases.clocks import proceeding_no_clock_reason
+
+    return proceeding_no_clock_reason(proceeding)
