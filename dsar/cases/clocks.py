@@ -228,9 +228,9 @@ def derive_clocks(
         if inputs.get("assumed_receipt"):
             explanation["assumed_receipt"] = True
         if met is not None:
-            state = Clock.State.MET if met.occurred_on <= result.due else Clock.State.MISSED
-            if met.kind == EventKind.WITHDRAWN:
-                state = Clock.State.CLOSED
+            # Answered (even late): the clock no longer needs attention; lateness shows as
+            # met_on > due_date.
+            state = Clock.State.CLOSED if met.kind == EventKind.WITHDRAWN else Clock.State.MET
         elif proceeding.status in ("closed", "withdrawn"):
             state = Clock.State.CLOSED
         elif paused_now:

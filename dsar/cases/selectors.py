@@ -4,7 +4,7 @@ members of the organization it is shared with. Anything else is "not found"."""
 from datetime import date
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -111,9 +111,7 @@ def dashboard_proceedings(
             | Q(tracking_numbers__icontains=query)
             | Q(events__tracking_number__icontains=query)
         ).distinct()
-    next_clock = Clock.objects.filter(proceeding=OuterRef("pk"), code=OuterRef("next_clock"))
-    qs = qs.annotate(has_next_clock=Exists(next_clock))
-    return qs.order_by("next_due_on", "pk").prefetch_related(
+    return qs.order_by(F("next_due_on").asc(nulls_last=True), "pk").prefetch_related(
         Prefetch("clocks", queryset=Clock.objects.order_by("due_date"))
     )
 

@@ -22,6 +22,7 @@ from .models import (
     Event,
     EventKind,
     Proceeding,
+    ProceedingStatus,
     RequestType,
     USStatus,
 )
@@ -261,6 +262,18 @@ def _open_pause(proceeding: Proceeding) -> str | None:
     return pause
 
 
+def _extension_recorded(proceeding: Proceeding) -> bool:
+    """One extension per phase: the request, then the appeal (each clock has its own)."""
+    extensions = proceeding.events.filter(kind=EventKind.EXTENSION_NOTICE)
+    if proceeding.status == ProceedingStatus.APPEALED:
+        appeal = proceeding.events.filter(kind=EventKind.APPEAL_FILED).order_by("-occurred_on")
+        appeal = appeal.first()
+        extensions = (
+            extensions.filter(occurred_on__gte=appeal.occurred_on) if appeal else extensions
+        )
+    return extensions.exists()
+
+
 @transaction.atomic
 def proceeding_record_event(
     *,
@@ -303,7 +316,7 @@ def proceeding_record_event(
         kind=kind,
         outcome=outcome,
         open_pause=_open_pause(proceeding),
-        has_extension=proceeding.events.filter(kind=EventKind.EXTENSION_NOTICE).exists(),
+        has_extension=_extension_recorded(proceeding),
     )
     _check_event_date(proceeding=proceeding, kind=kind, occurred_on=occurred_on)
     event = Event.objects.create(

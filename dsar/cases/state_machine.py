@@ -33,7 +33,7 @@ TRANSITIONS: dict[str, Transition] = {
     K.INFO_PROVIDED: Transition((S.AWAITING_REQUESTER,), S.IN_PROGRESS),
     K.FEE_NOTICE: Transition((S.FILED, S.IN_PROGRESS), S.AWAITING_REQUESTER),
     K.FEE_RESOLVED: Transition((S.AWAITING_REQUESTER,), S.IN_PROGRESS),
-    K.EXTENSION_NOTICE: Transition(WAITING, None),
+    K.EXTENSION_NOTICE: Transition((*WAITING, S.APPEALED), None),
     K.DETERMINATION: Transition(WAITING, S.DETERMINED, needs_outcome=True),
     K.APPEAL_FILED: Transition((S.DETERMINED,), S.APPEALED),
     K.APPEAL_DECIDED: Transition((S.APPEALED,), S.CLOSED, needs_outcome=True),

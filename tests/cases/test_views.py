@@ -239,3 +239,15 @@ def test_organization_viewers_can_read_but_not_change_a_shared_case(client, user
     assert Event.objects.count() == 1
     case.refresh_from_db()
     assert case.status == Case.Status.OPEN
+
+
+def test_dashboard_lists_proceedings_without_a_deadline_last(client_logged_in, user):
+    case = CaseFactory(owner=user)
+    undated = ProceedingFactory(case=case, title="no deadline yet")
+    dated = ProceedingFactory(case=case, title="has a deadline")
+    services.proceeding_record_event(
+        user=user, proceeding=dated, kind="filed", occurred_on=days_ago(3)
+    )
+    page = client_logged_in.get(reverse("cases:dashboard")).content.decode()
+    assert page.index("has a deadline") < page.index("no deadline yet")
+    assert undated.next_due_on is None

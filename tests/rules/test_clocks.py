@@ -169,3 +169,24 @@ def test_recompute_run_is_idempotent_and_resumable():
     again = recompute_run_execute(run_id=run.pk)
     assert again.status == "done" and again.done == 1
     assert Clock.objects.count() == 1
+
+
+def test_a_late_answer_meets_the_clock_and_the_next_deadline_moves_on():
+    p = foia()
+    record(p, "filed", date(2026, 9, 1))
+    record(p, "determination", date(2026, 11, 2), outcome="denied")  # due 29 Sep: late
+    response = p.clocks.get(code="us-foia-response")
+    assert response.state == "met" and response.met_on > response.due_date
+    p.refresh_from_db()
+    assert p.next_clock == "us-foia-appeal-window"
+
+
+def test_an_appeal_can_be_extended_once_after_the_request_was():
+    p = foia()
+    record(p, "filed", date(2026, 9, 1))
+    record(p, "extension_notice", date(2026, 9, 20))
+    record(p, "determination", date(2026, 10, 1), outcome="partial")
+    record(p, "appeal_filed", date(2026, 11, 2))
+    record(p, "extension_notice", date(2026, 11, 20))
+    appeal = p.clocks.get(code="us-foia-appeal-decision")
+    assert appeal.extended and appeal.due_date == date(2026, 12, 16)  # 30 business days
