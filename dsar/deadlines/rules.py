@@ -5,6 +5,12 @@ out. Values that are unconfirmed or agency-specific can be overridden by an admi
 
 from dataclasses import dataclass, replace
 
+
+def _(text: str) -> str:
+    """Marks a label for the translation catalogue; the engine itself stays in English."""
+    return text
+
+
 BUSINESS = "business"
 CALENDAR = "calendar"
 MONTH = "month"
@@ -117,7 +123,7 @@ RULES: dict[str, Rule] = {
     for r in [
         Rule(
             "us-foia-response",
-            "FOIA response due",
+            _("FOIA response due"),
             BUSINESS,
             20,
             10,
@@ -132,7 +138,7 @@ RULES: dict[str, Rule] = {
         ),
         Rule(
             "us-foia-expedited-decision",
-            "Decision on expedited processing due",
+            _("Decision on expedited processing due"),
             CALENDAR,
             10,
             0,
@@ -149,7 +155,7 @@ RULES: dict[str, Rule] = {
         ),
         Rule(
             "us-foia-appeal-decision",
-            "FOIA appeal decision due",
+            _("FOIA appeal decision due"),
             BUSINESS,
             20,
             10,
@@ -163,7 +169,7 @@ RULES: dict[str, Rule] = {
         ),
         Rule(
             "us-foia-appeal-window",
-            "Last day to file a FOIA appeal",
+            _("Last day to file a FOIA appeal"),
             CALENDAR,
             90,
             0,
@@ -177,7 +183,7 @@ RULES: dict[str, Rule] = {
         ),
         Rule(
             "us-dhs-foia-appeal-window",
-            "Last day to file a DHS FOIA appeal",
+            _("Last day to file a DHS FOIA appeal"),
             BUSINESS,
             90,
             0,
@@ -191,7 +197,7 @@ RULES: dict[str, Rule] = {
         ),
         Rule(
             "us-pa-amendment-ack",
-            "Acknowledgement of the amendment request due",
+            _("Acknowledgement of the amendment request due"),
             BUSINESS,
             10,
             0,
@@ -204,7 +210,7 @@ RULES: dict[str, Rule] = {
         ),
         Rule(
             "us-pa-amendment-appeal-decision",
-            "Decision on the request for review due",
+            _("Decision on the request for review due"),
             BUSINESS,
             30,
             0,
@@ -217,7 +223,7 @@ RULES: dict[str, Rule] = {
         ),
         Rule(
             "eu-gdpr-response",
-            "GDPR response due",
+            _("GDPR response due"),
             MONTH,
             1,
             2,
@@ -230,7 +236,7 @@ RULES: dict[str, Rule] = {
         ),
         Rule(
             "uk-gdpr-response",
-            "UK GDPR response due",
+            _("UK GDPR response due"),
             MONTH,
             1,
             2,
@@ -245,7 +251,7 @@ RULES: dict[str, Rule] = {
         ),
         Rule(
             "eu-ees-response",
-            "EES reply due",
+            _("EES reply due"),
             CALENDAR,
             45,
             0,
@@ -256,7 +262,7 @@ RULES: dict[str, Rule] = {
         ),
         Rule(
             "eu-etias-response",
-            "ETIAS reply due",
+            _("ETIAS reply due"),
             CALENDAR,
             30,
             0,
@@ -267,7 +273,7 @@ RULES: dict[str, Rule] = {
         ),
         Rule(
             "mx-arco-response",
-            "Respuesta ARCO",
+            _("ARCO response due"),
             BUSINESS,
             20,
             10,
@@ -281,7 +287,7 @@ RULES: dict[str, Rule] = {
         ),
         Rule(
             "co-habeas-data-consulta",
-            "Respuesta a la consulta",
+            _("Habeas data consulta response due"),
             BUSINESS,
             10,
             5,
@@ -293,7 +299,7 @@ RULES: dict[str, Rule] = {
         ),
         Rule(
             "co-habeas-data-reclamo",
-            "Respuesta al reclamo",
+            _("Habeas data reclamo response due"),
             BUSINESS,
             15,
             8,
@@ -306,7 +312,7 @@ RULES: dict[str, Rule] = {
         ),
         Rule(
             "br-lgpd-access",
-            "LGPD full access reply due",
+            _("LGPD full access reply due"),
             CALENDAR,
             15,
             0,
@@ -320,7 +326,7 @@ RULES: dict[str, Rule] = {
         ),
         Rule(
             "ca-privacy-act-response",
-            "Privacy Act (Canada) response due",
+            _("Privacy Act (Canada) response due"),
             CALENDAR,
             30,
             30,

@@ -321,14 +321,14 @@ def _reminder_texts(reminder: Reminder, today: datetime.date) -> dict:
     }
     if reminder.kind == Reminder.Kind.MISSED:
         title = _("Deadline passed: %(label)s (%(date)s)") % {
-            "label": clock.label,
+            "label": _(clock.label),
             "date": clock.due_date.isoformat(),
         }
         ctx["consequence"], ctx["consequence_citation"] = _consequence(clock)
         body = ctx["consequence"]
     elif reminder.kind == Reminder.Kind.APPEAL:
         title = _("Your appeal window closes on %(date)s: %(label)s") % {
-            "label": clock.label,
+            "label": _(clock.label),
             "date": clock.due_date.isoformat(),
         }
         body = _("File the appeal before %(date)s; a late appeal can be refused.") % {
@@ -336,7 +336,7 @@ def _reminder_texts(reminder: Reminder, today: datetime.date) -> dict:
         }
     else:
         title = _("Deadline on %(date)s: %(label)s") % {
-            "label": clock.label,
+            "label": _(clock.label),
             "date": clock.due_date.isoformat(),
         }
         body = _("%(days)s day(s) left.") % {"days": max(days, 0)}
@@ -390,7 +390,7 @@ def _record_failure(reminder: Reminder, lease: datetime.datetime, error: str) ->
                         user=reminder.recipient,
                         level="error",
                         title=_("We could not e-mail you a reminder: %(label)s")
-                        % {"label": reminder.clock.label},
+                        % {"label": _(reminder.clock.label)},
                         body=_(
                             "The deadline is %(date)s. Check the e-mail address in your "
                             "account; the error has been recorded for the administrators."
