@@ -17,15 +17,9 @@ def recompute_all_open_clocks(run_id: int) -> None:
         raise
 
 
-@shared_task(acks_late=True, time_limit=3600, soft_time_limit=3500)
-def recompute_open_clocks(run_id: int) -> None:
-    """Former name of :func:`recompute_all_open_clocks`, kept for messages already queued."""
-    recompute_all_open_clocks(run_id)
-
-
 @shared_task
 def refresh_clock_states() -> int:
-    """Daily: running clocks whose due date has passed become missed. Dates do not change
+    """Hourly: running clocks whose due date has passed become missed. Dates do not change
     overnight, so this is one indexed UPDATE, not a recomputation."""
     from django.utils import timezone
 
