@@ -5,7 +5,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language as django_set_language
 
-from dsar.core.exceptions import ApplicationError
+from dsar.core.exceptions import ApplicationError, form_add_application_error
 
 from . import selectors, services
 from .forms import MemberForm, OrganizationForm
@@ -23,10 +23,6 @@ def set_language(request):
     return response
 
 
-def _form_error(form, exc: ApplicationError) -> None:
-    form.add_error(exc.field if exc.field in form.fields else None, exc.message)
-
-
 @login_required
 def organizations(request):
     form = OrganizationForm(request.POST or None)
@@ -36,7 +32,7 @@ def organizations(request):
                 user=request.user, name=form.cleaned_data["name"]
             )
         except ApplicationError as exc:
-            _form_error(form, exc)
+            form_add_application_error(form, exc)
         else:
             messages.success(request, _("Organization created."))
             return redirect("accounts:organization", organization.pk)
@@ -57,7 +53,7 @@ def organization_detail(request, pk: int):
                 user=request.user, organization=organization, **form.cleaned_data
             )
         except ApplicationError as exc:
-            _form_error(form, exc)
+            form_add_application_error(form, exc)
         else:
             messages.success(request, _("Member added."))
             return redirect("accounts:organization", organization.pk)

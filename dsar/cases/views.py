@@ -7,18 +7,13 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from dsar.core.exceptions import ApplicationError
+from dsar.core.exceptions import ApplicationError, form_add_application_error
 
 from . import selectors, services, state_machine
 from .forms import CaseForm, DashboardFilterForm, EventForm, ProceedingForm, UploadForm
 from .models import Case, EventKind
 
 PAGE_SIZE = 25
-
-
-def _form_error(form, exc: ApplicationError) -> None:
-    field = exc.field if exc.field in form.fields else None
-    form.add_error(field, exc.message)
 
 
 @login_required
@@ -64,7 +59,7 @@ def case_create(request):
         try:
             case = services.case_create(user=request.user, **form.cleaned_data)
         except ApplicationError as exc:
-            _form_error(form, exc)
+            form_add_application_error(form, exc)
         else:
             messages.success(request, _("Case created. Now add the requests it needs."))
             return redirect(case)
@@ -79,7 +74,7 @@ def case_edit(request, pk: int):
         try:
             services.case_update(user=request.user, case=case, **form.cleaned_data)
         except ApplicationError as exc:
-            _form_error(form, exc)
+            form_add_application_error(form, exc)
         else:
             messages.success(request, _("Case saved."))
             return redirect(case)
@@ -142,7 +137,7 @@ def document_upload(request, pk: int):
                 title=form.cleaned_data["title"],
             )
         except ApplicationError as exc:
-            _form_error(form, exc)
+            form_add_application_error(form, exc)
         else:
             messages.success(request, _("Document uploaded."))
             return redirect(case)
@@ -164,7 +159,7 @@ def proceeding_create(request, pk: int):
                 user=request.user, case=case, **form.cleaned_data
             )
         except ApplicationError as exc:
-            _form_error(form, exc)
+            form_add_application_error(form, exc)
         else:
             messages.success(request, _("Proceeding added. Record the filing once you send it."))
             return redirect(proceeding)
@@ -183,7 +178,7 @@ def proceeding_edit(request, pk: int):
                 user=request.user, proceeding=proceeding, **form.cleaned_data
             )
         except ApplicationError as exc:
-            _form_error(form, exc)
+            form_add_application_error(form, exc)
         else:
             messages.success(request, _("Proceeding saved."))
             return redirect(proceeding)
@@ -237,7 +232,7 @@ def event_create(request, pk: int):
                 uploads=data["documents"],
             )
         except ApplicationError as exc:
-            _form_error(form, exc)
+            form_add_application_error(form, exc)
         else:
             messages.success(
                 request, _("Recorded: %(event)s.") % {"event": EventKind(data["kind"]).label}

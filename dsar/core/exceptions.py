@@ -6,3 +6,8 @@ class ApplicationError(Exception):
         self.message = message
         self.field = field
         self.extra = extra or {}
+
+
+def form_add_application_error(form, exc: ApplicationError) -> None:
+    """Show a service's refusal on the form: on its field when the form has it, else on top."""
+    form.add_error(exc.field if exc.field in form.fields else None, exc.message)
