@@ -1,6 +1,7 @@
 from collections.abc import Callable
 from datetime import date
 
+from dsar.deadlines.engine import ClockResult, compute
 from dsar.deadlines.rules import RULES, Rule
 
 from .models import ClosureDay, RuleSetting
@@ -33,3 +34,28 @@ def closures_lookup() -> Callable[[str, str], tuple[date, ...]]:
 def rule_context() -> dict:
     """Everything administrators changed, read once: recomputing many proceedings reuses it."""
     return {"overrides": rule_overrides(), "closures": closures_lookup()}
+
+
+def clock_calculate(
+    *,
+    code: str,
+    start: date,
+    country: str = "",
+    subdivision: str = "",
+    pauses: list | tuple = (),
+    extended: bool = False,
+) -> ClockResult:
+    """One clock for the calculator and the ``deadline`` command, with the administrators'
+    overrides and closure days applied. Raises ``ClockError`` (or KeyError for an unknown code)."""
+    context = rule_context()
+    rule = context["overrides"].get(code) or RULES[code]
+    country = (country or rule.country or "").upper()
+    return compute(
+        rule,
+        start,
+        country=country or None,
+        subdivision=subdivision or None,
+        pauses=pauses,
+        extended=extended,
+        closures=context["closures"](country, subdivision or rule.subdivision),
+    )

@@ -1,12 +1,12 @@
 from django.contrib.admin.views.decorators import staff_member_required
 from django.shortcuts import render
 
-from dsar.deadlines.engine import ClockError, compute
+from dsar.deadlines.engine import ClockError
 from dsar.deadlines.rules import RULES
 
 from .forms import CalculatorForm
 from .models import RecomputeRun
-from .selectors import rule_context
+from .selectors import clock_calculate
 
 
 def calculator(request):
@@ -15,18 +15,14 @@ def calculator(request):
     result = None
     if request.GET and form.is_valid():
         data = form.cleaned_data
-        context = rule_context()
-        rule = context["overrides"].get(data["clock"]) or RULES[data["clock"]]
-        country = data["country"] or rule.country
         try:
-            result = compute(
-                rule,
-                data["start"],
-                country=country or None,
-                subdivision=data["subdivision"] or None,
+            result = clock_calculate(
+                code=data["clock"],
+                start=data["start"],
+                country=data["country"],
+                subdivision=data["subdivision"],
                 pauses=data["pauses"],
                 extended=data["extended"],
-                closures=context["closures"](country, data["subdivision"] or rule.subdivision),
             )
         except ClockError as exc:
             form.add_error(None, str(exc))

@@ -3,10 +3,10 @@ from datetime import date
 
 from django.core.management.base import BaseCommand, CommandError
 
-from dsar.deadlines.engine import ClockError, compute
+from dsar.deadlines.engine import ClockError
 from dsar.deadlines.rules import RULES
 from dsar.rules.forms import parse_pause
-from dsar.rules.selectors import rule_context
+from dsar.rules.selectors import clock_calculate
 
 
 class Command(BaseCommand):
@@ -37,19 +37,14 @@ class Command(BaseCommand):
             pauses = [parse_pause(p) for p in options["pause"]]
         except ValueError as exc:
             raise CommandError(str(exc), returncode=2)
-        context = rule_context()
-        rule = context["overrides"].get(code) or RULES[code]
-        country = (options["country"] or rule.country or "").upper()
-        subdivision = options["subdivision"]
         try:
-            result = compute(
-                rule,
-                start,
-                country=country or None,
-                subdivision=subdivision,
+            result = clock_calculate(
+                code=code,
+                start=start,
+                country=options["country"] or "",
+                subdivision=options["subdivision"] or "",
                 pauses=pauses,
                 extended=options["extended"],
-                closures=context["closures"](country, subdivision or rule.subdivision),
             )
         except ClockError as exc:
             raise CommandError(str(exc), returncode=2)
@@ -80,6 +75,6 @@ class Command(BaseCommand):
             )
         if e["rolled_forward"]:
             lines.append(f"The period ended on {e['raw_end']}, a non-working day: moved forward.")
-        if rule.note:
-            lines.append(f"Note: {rule.note}")
+        if RULES[code].note:
+            lines.append(f"Note: {RULES[code].note}")
         self.stdout.write("\n".join(lines))
