@@ -55,19 +55,24 @@ def _expedited(p: Proceeding) -> bool:
 
 RESPONSE_MET = (EventKind.DETERMINATION, EventKind.WITHDRAWN)
 
+# After an adverse determination: the window to appeal, then the deadline to decide the appeal.
+FOIA_APPEAL_CLOCKS = [
+    ClockSpec(
+        "us-foia-appeal-window",
+        "determination",
+        (EventKind.APPEAL_FILED,),
+        dhs_variant="us-dhs-foia-appeal-window",
+    ),
+    ClockSpec("us-foia-appeal-decision", "appeal", (EventKind.APPEAL_DECIDED,)),
+]
+
 # regime code -> request type ("*" = any) -> clocks
 CLOCK_PLAN: dict[str, dict[str, list[ClockSpec]]] = {
     "us-foia": {
         "*": [
             ClockSpec("us-foia-response", "request", RESPONSE_MET),
             ClockSpec("us-foia-expedited-decision", "request", RESPONSE_MET, when=_expedited),
-            ClockSpec(
-                "us-foia-appeal-window",
-                "determination",
-                (EventKind.APPEAL_FILED,),
-                dhs_variant="us-dhs-foia-appeal-window",
-            ),
-            ClockSpec("us-foia-appeal-decision", "appeal", (EventKind.APPEAL_DECIDED,)),
+            *FOIA_APPEAL_CLOCKS,
         ],
     },
     "us-privacy-act": {
@@ -80,16 +85,7 @@ CLOCK_PLAN: dict[str, dict[str, list[ClockSpec]]] = {
             ClockSpec("us-pa-amendment-appeal-decision", "appeal", (EventKind.APPEAL_DECIDED,)),
         ],
         # Access under the Privacy Act has no statutory deadline; agencies use the FOIA clock.
-        "access": [
-            ClockSpec("us-foia-response", "request", RESPONSE_MET),
-            ClockSpec(
-                "us-foia-appeal-window",
-                "determination",
-                (EventKind.APPEAL_FILED,),
-                dhs_variant="us-dhs-foia-appeal-window",
-            ),
-            ClockSpec("us-foia-appeal-decision", "appeal", (EventKind.APPEAL_DECIDED,)),
-        ],
+        "access": [ClockSpec("us-foia-response", "request", RESPONSE_MET), *FOIA_APPEAL_CLOCKS],
     },
     "eu-gdpr": {"*": [ClockSpec("eu-gdpr-response", "request", RESPONSE_MET)]},
     "uk-gdpr": {"*": [ClockSpec("uk-gdpr-response", "request", RESPONSE_MET)]},
@@ -213,8 +209,8 @@ def derive_clocks(
         elif spec.starts == "appeal":
             # An extension notice on or after the appeal extends the appeal-decision clock.
             use_extension = any(d >= start for d in extensions)
-        use_extension = use_extension and rule_for(code, overrides).extension > 0
         rule = rule_for(code, overrides)
+        use_extension = use_extension and rule.extension > 0
         result = compute(
             rule,
             start,
