@@ -7,24 +7,51 @@ one binary search instead of a day-by-day walk with a holiday lookup per day.
 
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from functools import lru_cache
 
 import holidays
+from dateutil.easter import easter
 
 FIRST_YEAR = 2000
-LAST_YEAR = 2040
+LAST_YEAR = 2045
 # Calendars with no national holidays of their own (an EU-wide body): weekends only.
 WEEKENDS_ONLY = {"EU", ""}
+
+
+# A closure day, alone or with the label the explanation shows ("Closure: acuerdo ... [status]").
+Closure = date | tuple[date, str]
+
+
+def closure_date(closure: Closure) -> date:
+    return closure[0] if isinstance(closure, tuple) else closure
 
 
 class UnknownCalendar(ValueError):
     pass
 
 
+# Canada's federal calendar (Interpretation Act s.35(1)): the package's national list lacks
+# Easter Monday, Victoria Day, Thanksgiving, Remembrance Day, Boxing Day and the National Day
+# for Truth and Reconciliation (from 2021), which it files under other categories.
+CANADA_FEDERAL_CATEGORIES = ("public", "government", "optional")
+
+
+def _canada_federal(years: range) -> dict[date, str]:
+    table = holidays.country_holidays(
+        "CA", years=years, observed=True, categories=CANADA_FEDERAL_CATEGORIES
+    )
+    days = dict(table.items())
+    for year in years:
+        days.setdefault(easter(year) + timedelta(days=1), "Easter Monday")
+    return days
+
+
 def _holiday_dates(country: str, subdivision: str, years: range) -> dict[date, str]:
     if country in WEEKENDS_ONLY:
         return {}
+    if country == "CA" and not subdivision:
+        return _canada_federal(years)
     try:
         # observed=True: a Saturday holiday observed on Friday, a Sunday one on Monday.
         table = holidays.country_holidays(
@@ -86,19 +113,26 @@ class WorkCalendar:
 
 @lru_cache(maxsize=256)
 def work_calendar(
-    country: str, subdivision: str = "", closures: tuple[date, ...] = ()
+    country: str, subdivision: str = "", closures: tuple[Closure, ...] = ()
 ) -> WorkCalendar:
     country = (country or "").upper()
     subdivision = (subdivision or "").upper()
     years = range(FIRST_YEAR, LAST_YEAR + 1)
     non_working = _holiday_dates(country, subdivision, years)
     for closure in closures:
-        non_working.setdefault(closure, "Closure")
+        label = closure[1] if isinstance(closure, tuple) else "Closure"
+        non_working.setdefault(closure_date(closure), label)
     first, last = date(FIRST_YEAR, 1, 1).toordinal(), date(LAST_YEAR, 12, 31).toordinal()
     holiday_ordinals = {d.toordinal() for d in non_working}
-    working, resting = [], []
+    working: list[int] = []
+    resting: list[int] = []
     for o in range(first, last + 1):
         (working if (o + 6) % 7 < 5 and o not in holiday_ordinals else resting).append(o)
     return WorkCalendar(
-        country, subdivision, tuple(sorted(closures)), non_working, tuple(working), tuple(resting)
+        country,
+        subdivision,
+        tuple(sorted(closure_date(c) for c in closures)),
+        non_working,
+        tuple(working),
+        tuple(resting),
     )

@@ -14,6 +14,30 @@ def _(text: str) -> str:
 BUSINESS = "business"
 CALENDAR = "calendar"
 MONTH = "month"
+YEAR = "year"
+
+# When counting starts (the start date is the event: receipt, determination, filing).
+# - NEXT_WORKING_DAY: a start on a non-working day is moved to the next working day, which is
+#   then not counted (US agency practice for FOIA receipt).
+# - EXCLUDE_DAY: the day of the event is not counted and is never moved (Reg. 1182/71
+#   Art. 3(1); Canada Interpretation Act s.27; Brazil Civil Code art. 132; FOIA expedited).
+# - INCLUDE_DAY: the day of the event is day one (ICO for the UK GDPR; DOI's 20 workdays
+#   "including the date of receipt"). For months and years it gives the same date as EXCLUDE_DAY
+#   (received 3 Sep, due 3 Oct).
+NEXT_WORKING_DAY = "next_working_day"
+EXCLUDE_DAY = "exclude_day"
+INCLUDE_DAY = "include_day"
+
+# Who must act by the date. Agency deadlines roll forward when the rule says so; the
+# requester's own deadlines (appeal windows, time limits to sue) are never shown later than the
+# count gives.
+AGENCY = "agency"
+REQUESTER = "requester"
+
+# How an extension is sized: FIXED by the rule (up to ``extension``), or chosen by the AGENCY
+# (Privacy Act review, 552a(d)(3): the notice states the length or the new date).
+FIXED = "fixed"
+AGENCY_CHOSEN = "agency"
 
 
 @dataclass(frozen=True)
@@ -37,6 +61,15 @@ class Rule:
     note: str = ""
     consequence: Consequence | None = None
     overridden: str = ""
+    start_rule: str = NEXT_WORKING_DAY
+    party: str = AGENCY
+    end_rolls: bool = True  # an end on a non-working day moves to the next working day
+    extension_kind: str = FIXED
+    # EU regimes count on the holidays of the Member State whose authority must answer.
+    needs_member_state: bool = False
+    # Where the start and end conventions come from, and how sure we are of them.
+    convention_citation: str = ""
+    convention_status: str = ""
 
     def with_override(
         self, *, count: int | None, extension: int | None, unit: str | None, note: str
@@ -118,6 +151,30 @@ PA_REVIEW_LATE = Consequence(
     "5 U.S.C. 552a(d)(3), (g)(1)(A)",
 )
 
+PA_APPEAL_WINDOW_CLOSED = Consequence(
+    "The window to appeal the denial of access has closed. Ask the agency whether it will "
+    "accept a late appeal for good cause; the request can also be made again under FOIA.",
+    "6 CFR 5.25 (DHS); agency regulations",
+)
+PA_SUIT_LATE = Consequence(
+    "The two years to sue under the Privacy Act have passed; a court will likely dismiss a "
+    "late action.",
+    "5 U.S.C. 552a(g)(5)",
+)
+FOIA_SUIT_LATE = Consequence(
+    "The six years to sue the United States have passed; a court will likely dismiss a late "
+    "action. A new request starts a new procedure.",
+    "28 U.S.C. 2401(a)",
+)
+US_RECEIPT_CONVENTION = (
+    "US agency practice: a request received on a weekend or holiday is received on the next "
+    "working day; 5 U.S.C. 552(a)(6)(A)"
+)
+SUIT_CONVENTION = (
+    "Requester deadline: shown on its last day and never moved; a court may accept the next "
+    "working day when the last day is a weekend or holiday (check the court's rules)."
+)
+
 RULES: dict[str, Rule] = {
     r.code: r
     for r in [
@@ -135,6 +192,8 @@ RULES: dict[str, Rule] = {
             "request first reaches a component designated to receive FOIA requests. "
             "Tolling: one request for information, and fee clarifications.",
             consequence=FOIA_LATE,
+            convention_citation=US_RECEIPT_CONVENTION,
+            convention_status="VERIFIED-2ND",
         ),
         Rule(
             "us-foia-expedited-decision",
@@ -142,7 +201,7 @@ RULES: dict[str, Rule] = {
             CALENDAR,
             10,
             0,
-            "receipt of the request",
+            "the date of the request",
             "5 U.S.C. 552(a)(6)(E)(ii)(I)",
             "VERIFIED",
             country="US",
@@ -152,6 +211,11 @@ RULES: dict[str, Rule] = {
                 "failure can be taken to court directly.",
                 "5 U.S.C. 552(a)(6)(E)(iii)",
             ),
+            start_rule=EXCLUDE_DAY,
+            end_rolls=False,
+            convention_citation='5 U.S.C. 552(a)(6)(E)(ii)(I): "within 10 days after the date of '
+            'the request"; the statute moves neither the start nor the end',
+            convention_status="VERIFIED",
         ),
         Rule(
             "us-foia-appeal-decision",
@@ -166,6 +230,8 @@ RULES: dict[str, Rule] = {
             note="Many agency regulations cap the total extension across request and appeal "
             "at 10 working days.",
             consequence=FOIA_APPEAL_LATE,
+            convention_citation=US_RECEIPT_CONVENTION,
+            convention_status="VERIFIED-2ND",
         ),
         Rule(
             "us-foia-appeal-window",
@@ -180,6 +246,12 @@ RULES: dict[str, Rule] = {
             note="The statutory floor. Each agency sets its own window at or above it; check "
             "the determination letter.",
             consequence=APPEAL_WINDOW_CLOSED,
+            start_rule=EXCLUDE_DAY,
+            party=REQUESTER,
+            end_rolls=False,
+            convention_citation="Requester deadline: shown on its last day (28 CFR 16.8(a) "
+            '"within 90 calendar days")',
+            convention_status="VERIFIED",
         ),
         Rule(
             "us-dhs-foia-appeal-window",
@@ -194,6 +266,12 @@ RULES: dict[str, Rule] = {
             note="Postmarked, or electronically transmitted by 11:59:59 p.m. Eastern, on the "
             "90th working day.",
             consequence=APPEAL_WINDOW_CLOSED,
+            start_rule=EXCLUDE_DAY,
+            party=REQUESTER,
+            end_rolls=False,
+            convention_citation='6 CFR 5.8(a)(1): "within 90 working days after the date of '
+            "the component's response\"",
+            convention_status="VERIFIED",
         ),
         Rule(
             "us-pa-amendment-ack",
@@ -207,6 +285,10 @@ RULES: dict[str, Rule] = {
             country="US",
             note='The decision itself is due "promptly".',
             consequence=PA_ACK_LATE,
+            start_rule=EXCLUDE_DAY,
+            convention_citation='5 U.S.C. 552a(d)(2)(A): "not later than 10 days (excluding '
+            'Saturdays, Sundays, and legal public holidays) after the date of receipt"',
+            convention_status="VERIFIED",
         ),
         Rule(
             "us-pa-amendment-appeal-decision",
@@ -220,6 +302,12 @@ RULES: dict[str, Rule] = {
             country="US",
             note="The agency head may extend it for good cause.",
             consequence=PA_REVIEW_LATE,
+            start_rule=EXCLUDE_DAY,
+            extension_kind=AGENCY_CHOSEN,
+            convention_citation='5 U.S.C. 552a(d)(3): "from the date on which the individual '
+            'requests such review"; the head of the agency may extend it for good cause, for '
+            "the period the agency states",
+            convention_status="VERIFIED",
         ),
         Rule(
             "eu-gdpr-response",
@@ -233,6 +321,12 @@ RULES: dict[str, Rule] = {
             note="Holidays of the controller's Member State. Extension: two further months "
             "(three in all), notified within the first month with reasons.",
             consequence=GDPR_LATE,
+            start_rule=EXCLUDE_DAY,
+            needs_member_state=True,
+            convention_citation="Reg. (EEC, Euratom) 1182/71 Art. 3(1): the day of the event "
+            "is not counted; Art. 3(4): only the last day moves to the next working day; "
+            "Art. 2(1): holidays of the Member State",
+            convention_status="VERIFIED",
         ),
         Rule(
             "uk-gdpr-response",
@@ -248,6 +342,11 @@ RULES: dict[str, Rule] = {
             note="UK bank holidays (England and Wales unless another nation is chosen). The "
             "clock starts once identity proof and any fee are received (Art. 12A).",
             consequence=UK_LATE,
+            start_rule=INCLUDE_DAY,
+            convention_citation='ICO: count "from the day you receive the request (whether it '
+            'is a working day or not)" to the corresponding date; a last day on a weekend or '
+            "bank holiday moves to the next working day",
+            convention_status="VERIFIED",
         ),
         Rule(
             "eu-ees-response",
@@ -259,6 +358,12 @@ RULES: dict[str, Rule] = {
             "Reg. (EU) 2017/2226 Art. 52(1)",
             "VERIFIED-2ND",
             consequence=EES_LATE,
+            start_rule=EXCLUDE_DAY,
+            needs_member_state=True,
+            convention_citation="Reg. (EEC, Euratom) 1182/71 Art. 3(1): the day of the event "
+            "is not counted; Art. 3(4): only the last day moves to the next working day; "
+            "Art. 2(1): holidays of the Member State",
+            convention_status="VERIFIED",
         ),
         Rule(
             "eu-etias-response",
@@ -270,6 +375,12 @@ RULES: dict[str, Rule] = {
             "Reg. (EU) 2018/1240 Art. 64(2)",
             "VERIFIED",
             consequence=ETIAS_LATE,
+            start_rule=EXCLUDE_DAY,
+            needs_member_state=True,
+            convention_citation="Reg. (EEC, Euratom) 1182/71 Art. 3(1): the day of the event "
+            "is not counted; Art. 3(4): only the last day moves to the next working day; "
+            "Art. 2(1): holidays of the Member State",
+            convention_status="VERIFIED",
         ),
         Rule(
             "mx-arco-response",
@@ -284,6 +395,9 @@ RULES: dict[str, Rule] = {
             note="The 2025 law's deadlines and the counting in business days are not "
             "confirmed; an administrator can adjust them.",
             consequence=MX_LATE,
+            convention_citation="Días hábiles from the day after receipt (2017 LGPDPPSO Art. 51); "
+            "a receipt on a non-working day counted from the next working day",
+            convention_status="UNCONFIRMED",
         ),
         Rule(
             "co-habeas-data-consulta",
@@ -296,6 +410,9 @@ RULES: dict[str, Rule] = {
             "VERIFIED-2ND",
             country="CO",
             consequence=CO_LATE,
+            convention_citation="Días hábiles; a receipt on a non-working day counted from the "
+            "next working day (practice)",
+            convention_status="UNCONFIRMED-high",
         ),
         Rule(
             "co-habeas-data-reclamo",
@@ -309,6 +426,9 @@ RULES: dict[str, Rule] = {
             country="CO",
             note="The 8-business-day extension is UNCONFIRMED-high.",
             consequence=CO_LATE,
+            convention_citation="Días hábiles; a receipt on a non-working day counted from the "
+            "next working day (practice)",
+            convention_status="UNCONFIRMED-high",
         ),
         Rule(
             "br-lgpd-access",
@@ -318,11 +438,16 @@ RULES: dict[str, Rule] = {
             0,
             "the date of the request",
             "Lei 13.709/2018 Art. 19, II",
-            "VERIFIED",
+            "UNCONFIRMED",
             country="BR",
-            note='The law says "15 dias" without saying business or calendar days '
-            "(UNCONFIRMED); calendar days are the conservative choice.",
+            note='The 15 days are VERIFIED; the law says "15 dias" without saying business or '
+            "calendar days (UNCONFIRMED), so calendar days, the conservative choice, are used "
+            "and an administrator can change the unit.",
             consequence=BR_LATE,
+            start_rule=EXCLUDE_DAY,
+            convention_citation="Código Civil art. 132: the first day is excluded and the last "
+            "included; a last day on a holiday moves to the next working day (§1)",
+            convention_status="VERIFIED-2ND",
         ),
         Rule(
             "ca-privacy-act-response",
@@ -335,6 +460,68 @@ RULES: dict[str, Rule] = {
             "VERIFIED",
             country="CA",
             consequence=CA_LATE,
+            start_rule=EXCLUDE_DAY,
+            convention_citation="Interpretation Act ss.26-27: the first day is excluded; a last "
+            "day on a holiday (s.35: Sundays and the federal holidays) moves to the next day that "
+            "is not a holiday. Whether a Saturday end moves is UNCONFIRMED; it is moved here.",
+            convention_status="VERIFIED-2ND",
+        ),
+        Rule(
+            "us-dhs-pa-appeal-window",
+            _("Last day to appeal a DHS Privacy Act access denial"),
+            BUSINESS,
+            90,
+            0,
+            "the date of the component's response",
+            "6 CFR 5.25 (as amended by 87 FR 68599, 2022)",
+            "UNCONFIRMED",
+            country="US",
+            note="The 2022 amendments appear to align the window with FOIA appeals (90 working "
+            "days, postmarked or transmitted; previously 60 days, received). The current text "
+            "is UNCONFIRMED: check the denial letter.",
+            consequence=PA_APPEAL_WINDOW_CLOSED,
+            start_rule=EXCLUDE_DAY,
+            party=REQUESTER,
+            end_rolls=False,
+            convention_citation="Requester deadline: shown on its last day",
+            convention_status="UNCONFIRMED",
+        ),
+        Rule(
+            "us-pa-suit-limit",
+            _("Last day to sue under the Privacy Act"),
+            YEAR,
+            2,
+            0,
+            "the final refusal (when the cause of action arises)",
+            "5 U.S.C. 552a(g)(5)",
+            "VERIFIED-2ND",
+            country="US",
+            note="Civil action under 552a(g)(1)(A) (amendment) or (g)(1)(B) (access), de novo.",
+            consequence=PA_SUIT_LATE,
+            start_rule=EXCLUDE_DAY,
+            party=REQUESTER,
+            end_rolls=False,
+            convention_citation=SUIT_CONVENTION,
+            convention_status="VERIFIED-2ND",
+        ),
+        Rule(
+            "us-foia-suit-limit",
+            _("Last day to sue under FOIA"),
+            YEAR,
+            6,
+            0,
+            "exhaustion of administrative remedies (actual or constructive)",
+            "28 U.S.C. 2401(a); 5 U.S.C. 552(a)(4)(B), (a)(6)(C)(i)",
+            "VERIFIED-2ND",
+            country="US",
+            note="The general time limit for suits against the United States, running from "
+            "the final appeal decision or from the day the agency missed its deadline.",
+            consequence=FOIA_SUIT_LATE,
+            start_rule=EXCLUDE_DAY,
+            party=REQUESTER,
+            end_rolls=False,
+            convention_citation=SUIT_CONVENTION,
+            convention_status="VERIFIED-2ND",
         ),
     ]
 }

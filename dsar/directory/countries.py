@@ -17,3 +17,12 @@ ISO_3166_ALPHA2 = frozenset(
 
 def is_country_code(code: str) -> bool:
     return bool(code) and code.upper() in ISO_3166_ALPHA2
+
+
+def country_code_normalize(value: str | None, *, allow_eu: bool = False) -> str:
+    """The upper-cased ISO 3166-1 alpha-2 code ("EU" too where allowed), "" for nothing, or
+    ValueError. The one check every form, service and API call uses."""
+    code = (value or "").strip().upper()
+    if code and not (code in ISO_3166_ALPHA2 or (allow_eu and code == "EU")):
+        raise ValueError(code)
+    return code

@@ -4,6 +4,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from dsar.core.models import TimeStampedModel
+from dsar.deadlines.engine import Counting
 
 
 class FactStatus(models.TextChoices):
@@ -63,6 +64,18 @@ class Agency(SourcedFact, TimeStampedModel):
         blank=True,
         help_text=_("Shown where the directory has no confirmed channel for this agency."),
     )
+    # How this agency counts its deadlines (fact table U-22, U-23), shown in explanations.
+    receipt_is_day_one = models.BooleanField(
+        _("counts the day of receipt as day one"), default=False
+    )
+    receipt_cutoff = models.CharField(
+        _("receipt cut-off time"),
+        max_length=5,
+        blank=True,
+        help_text=_("HH:MM; later receipts count as received the next working day"),
+    )
+    receipt_cutoff_timezone = models.CharField(_("cut-off time zone"), max_length=40, blank=True)
+    counting_citation = models.CharField(_("counting rule citation"), max_length=300, blank=True)
 
     class Meta:
         ordering = ["country", "name"]
@@ -70,6 +83,20 @@ class Agency(SourcedFact, TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.abbreviation} — {self.name}" if self.abbreviation else self.name
+
+    @property
+    def counting(self) -> Counting | None:
+        """This agency's own day-one and cut-off rules, if it has any (fact table U-22, U-23)."""
+        if not (self.receipt_is_day_one or self.receipt_cutoff):
+            return None
+        return Counting(
+            agency=self.abbreviation or self.name,
+            receipt_is_day_one=self.receipt_is_day_one,
+            cutoff=self.receipt_cutoff,
+            cutoff_timezone=self.receipt_cutoff_timezone,
+            citation=self.counting_citation,
+            status=self.status.upper() if self.status != "secondary" else "VERIFIED-2ND",
+        )
 
 
 class RecordSystem(SourcedFact, TimeStampedModel):

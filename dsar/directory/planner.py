@@ -25,6 +25,8 @@ ELIGIBILITY_KEYS = (
     "nationality_in",
     "nationality_not_in",
     "nationality_or_residence_in",
+    "nationality_or_present_in",
+    "screened_travelling_to_us",
 )
 
 
@@ -100,7 +102,13 @@ def _codes(value: str | list[str]) -> frozenset[str]:
 
 
 def _eligible(
-    conditions: dict[str, Any], *, nationality: str, us_status: str, residence: str
+    conditions: dict[str, Any],
+    *,
+    nationality: str,
+    us_status: str,
+    residence: str,
+    present_in: str = "",
+    screened_us: bool = False,
 ) -> bool:
     if "us_status_in" in conditions and us_status not in conditions["us_status_in"]:
         return False
@@ -114,17 +122,30 @@ def _eligible(
         allowed = _codes(conditions["nationality_or_residence_in"])
         if nationality not in allowed and residence not in allowed:
             return False
+    if "nationality_or_present_in" in conditions:
+        # Where the person is now, not where they live (Canada's Extension Order No. 2).
+        allowed = _codes(conditions["nationality_or_present_in"])
+        if nationality not in allowed and present_in not in allowed:
+            return False
+    if conditions.get("screened_travelling_to_us") and not screened_us:
+        return False
     return True
 
 
 def validate_inputs(
-    situation: str, nationality: str, us_status: str, residence: str = ""
-) -> tuple[str, str, str, str]:
+    situation: str, nationality: str, us_status: str, residence: str = "", present_in: str = ""
+) -> tuple[str, str, str, str, str]:
     """Normalise the inputs or raise PlannerInputError with a readable message."""
     situation = (situation or "").strip()
     nationality = (nationality or "").strip().upper()
     us_status = (us_status or "none").strip().lower()
     residence = (residence or "").strip().upper()
+    present_in = (present_in or "").strip().upper()
+    if present_in and not is_country_code(present_in):
+        raise PlannerInputError(
+            f"Unknown country where the person is now '{present_in}': use a two-letter ISO 3166 "
+            "code."
+        )
     if situation not in situations():
         raise PlannerInputError(
             f"Unknown situation '{situation}'. Choose one of: {', '.join(situations())}."
@@ -141,15 +162,22 @@ def validate_inputs(
         raise PlannerInputError(
             f"Unknown US status '{us_status}'. Choose one of: {', '.join(US_STATUSES)}."
         )
-    return situation, nationality, us_status, residence
+    return situation, nationality, us_status, residence, present_in
 
 
 def plan(
-    situation: str, nationality: str, us_status: str = "none", residence: str = ""
+    situation: str,
+    nationality: str,
+    us_status: str = "none",
+    residence: str = "",
+    present_in: str = "",
+    screened_us: bool = False,
 ) -> list[PlannedProceeding]:
-    """The proceedings the person may start for ``situation``, in the data file's order."""
-    situation, nationality, us_status, residence = validate_inputs(
-        situation, nationality, us_status, residence
+    """The proceedings the person may start for ``situation``, in the data file's order.
+    ``present_in`` is where the person is now; ``screened_us`` whether they were screened
+    (delayed, sent to secondary, denied boarding) when travelling to the US."""
+    situation, nationality, us_status, residence, present_in = validate_inputs(
+        situation, nationality, us_status, residence, present_in
     )
     proposals = []
     spanish = planner_texts_es().get(situation) or {}
@@ -159,6 +187,8 @@ def plan(
             nationality=nationality,
             us_status=us_status,
             residence=residence,
+            present_in=present_in,
+            screened_us=screened_us,
         ):
             continue
         es = spanish.get(f"{route['regime']}/{route['request_type']}/{route['agency']}") or {}
@@ -178,3 +208,24 @@ def plan(
             )
         )
     return proposals
+
+
+def route_eligible(
+    regime: str, request_type: str, *, nationality: str, us_status: str, residence: str = ""
+) -> bool | None:
+    """Whether the planner's data lets this person use ``regime``/``request_type`` on any route:
+    None when the data has no route for it (no opinion), else True or False."""
+    conditions = [
+        route.get("eligibility") or {}
+        for situation in situations().values()
+        for route in situation["routes"]
+        if route["regime"] == regime and route["request_type"] == request_type
+    ]
+    if not conditions:
+        return None
+    person = {
+        "nationality": (nationality or "").upper(),
+        "us_status": us_status or "none",
+        "residence": (residence or "").upper(),
+    }
+    return any(_eligible(c, **person) for c in conditions)

@@ -1,26 +1,61 @@
-"""The planner's pages: a form anyone can use, a result page, and saving the plan as a case."""
+"""The planner's pages: a form anyone can use, a result page, and saving the plan as a case.
+
+What people tell the planner (nationality, status, what happened) never goes into a URL, where
+it would land in access logs and browser history: the form is posted, and the answers are kept
+as a draft in the server-side session, from which the result page is shown."""
 
 from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
-from django.db import transaction
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_POST
 
-from dsar.core.exceptions import ApplicationError
-from dsar.directory.forms import PlanForm
+from dsar.cases.selectors import client_list
+from dsar.core.exceptions import ApplicationError, form_add_application_error
+from dsar.directory.forms import PlanClientForm, PlanForm
 from dsar.directory.models import Agency, Channel, RecordSystem, Regime
 from dsar.directory.planner import plan, situations
+from dsar.directory.services import plan_case_create
 
-PLAN_FIELDS = ("situation", "nationality", "us_status", "residence", "date", "place", "details")
+PLAN_FIELDS = (
+    "situation",
+    "nationality",
+    "us_status",
+    "residence",
+    "present_in",
+    "screened_us",
+    "date",
+    "place",
+    "details",
+)
+DRAFT_SESSION_KEY = "planner_draft"
 
 
-def _query(data) -> str:
-    return urlencode({name: data.get(name, "") for name in PLAN_FIELDS if data.get(name)})
+def _plan(data: dict):
+    return plan(
+        data["situation"],
+        data["nationality"],
+        data["us_status"],
+        data["residence"],
+        present_in=data.get("present_in") or "",
+        screened_us=bool(data.get("screened_us")),
+    )
+
+
+def _draft_store(request, data) -> None:
+    request.session[DRAFT_SESSION_KEY] = {
+        name: str(data.get(name, "")) for name in PLAN_FIELDS if data.get(name)
+    }
+
+
+def _draft(request) -> dict:
+    draft = request.session.get(DRAFT_SESSION_KEY)
+    return draft if isinstance(draft, dict) else {}
 
 
 def _enrich(proposals) -> list[dict]:
@@ -56,32 +91,52 @@ def _situation_title(code: str) -> str:
     return (get_language() == "es" and data.get("title_es")) or data["title"]
 
 
+@never_cache
 def plan_form(request):
-    initial = {"us_status": "none"}
-    initial.update({name: request.GET[name] for name in PLAN_FIELDS if request.GET.get(name)})
+    initial = {"us_status": "none", **_draft(request)}
     form = PlanForm(initial=initial)
     return render(request, "directory/plan_form.html", {"form": form})
 
 
+@never_cache
+@require_http_methods(["GET", "POST"])
 def plan_result(request):
-    form = PlanForm(request.GET)
+    if request.method == "POST":
+        form = PlanForm(request.POST)
+        if not form.is_valid():
+            return render(request, "directory/plan_form.html", {"form": form})
+        _draft_store(request, request.POST)
+        return redirect("planner:result")
+    draft = _draft(request)
+    if not draft:
+        return redirect("planner:plan")
+    form = PlanForm(draft)
     if not form.is_valid():
-        return render(request, "directory/plan_form.html", {"form": form}, status=200)
+        return render(request, "directory/plan_form.html", {"form": form})
+    return render(
+        request, "directory/plan_result.html", _result_context(request, form, _client_form(request))
+    )
+
+
+def _result_context(request, form, client_form) -> dict:
     data = form.cleaned_data
-    proposals = plan(data["situation"], data["nationality"], data["us_status"], data["residence"])
-    query = _query(request.GET)
-    result_url = f"{reverse('planner:result')}?{query}"
-    context = {
+    result_url = reverse("planner:result")
+    return {
         "form": form,
         "data": data,
         "situation_title": _situation_title(data["situation"]),
-        "proposals": _enrich(proposals),
-        "query": query,
+        "proposals": _enrich(_plan(data)),
         "result_url": result_url,
         "login_url": f"{reverse('account_login')}?{urlencode({'next': result_url})}",
         "signup_url": f"{reverse('account_signup')}?{urlencode({'next': result_url})}",
+        "client_form": client_form,
     }
-    return render(request, "directory/plan_result.html", context)
+
+
+def _client_form(request, data=None) -> PlanClientForm | None:
+    if not request.user.is_authenticated:
+        return None
+    return PlanClientForm(data, clients=client_list(user=request.user))
 
 
 @require_POST
@@ -89,60 +144,41 @@ def plan_save(request):
     form = PlanForm(request.POST)
     if not form.is_valid():
         return render(request, "directory/plan_form.html", {"form": form}, status=400)
-    result_url = f"{reverse('planner:result')}?{_query(request.POST)}"
+    _draft_store(request, request.POST)
+    result_url = reverse("planner:result")
     if not request.user.is_authenticated:
         return redirect_to_login(result_url)
     data = form.cleaned_data
-    proposals = _enrich(
-        plan(data["situation"], data["nationality"], data["us_status"], data["residence"])
-    )
+    proposals = _enrich(_plan(data))
     if not proposals:
         messages.error(request, _("There is nothing to save: no proceeding was proposed."))
         return redirect(result_url)
-    user = request.user
+    client_form = _client_form(request, request.POST)
+    if not client_form.is_valid():
+        return _result_with_errors(request, form, client_form)
+    client = client_form.cleaned_data
     try:
-        with transaction.atomic():
-            case = _save_case(user=user, data=data, proposals=proposals)
+        case = plan_case_create(
+            user=request.user,
+            situation_title=_situation_title(data["situation"]),
+            facts=data,
+            proposals=proposals,
+            client_case_id=int(client["client"]) if client["client"] else None,
+            client_name=client["client_name"],
+            client_address=client["client_address"],
+            client_email=client["client_email"],
+            client_date_of_birth=client["client_date_of_birth"],
+            for_myself=client["for_myself"],
+            title=client["case_title"],
+        )
     except ApplicationError as exc:
-        messages.error(request, str(exc))
-        return redirect(result_url)
+        form_add_application_error(client_form, exc)
+        return _result_with_errors(request, form, client_form)
+    request.session.pop(DRAFT_SESSION_KEY, None)
     messages.success(request, _("The plan was saved as a new case; its proceedings are drafts."))
     return redirect(case.get_absolute_url())
 
 
-def _save_case(*, user, data: dict, proposals: list[dict]):
-    from dsar.cases.services import case_create, proceeding_create
-
-    missing = [p["plan"].agency for p in proposals if p["agency"] is None or p["regime"] is None]
-    if missing:
-        raise ApplicationError(_("The directory is not loaded; the plan cannot be saved."))
-    title = _situation_title(data["situation"])[:200]
-    case = case_create(
-        user=user,
-        title=title,
-        subject_name=(getattr(user, "display_name", "") or user.email)[:200],
-        subject_nationality=data["nationality"],
-        subject_us_status=data["us_status"],
-        subject_residence=data["residence"],
-        notes=data.get("details") or "",
-        decision_date=data.get("date"),
-        decision_place=data.get("place") or "",
-        decision_description=data.get("details") or "",
-    )
-    for item in proposals:
-        planned = item["plan"]
-        agency = item["agency"]
-        description = item["why"] + "\n\n" + planned.citation
-        if item["caveat"]:
-            description += "\n\n" + item["caveat"]
-        proceeding_create(
-            user=user,
-            case=case,
-            regime=item["regime"],
-            request_type=planned.request_type,
-            agency=agency,
-            record_system=item["record_system"],
-            title=f"{item['regime'].name} — {agency.abbreviation or agency.name}"[:200],
-            description=description,
-        )
-    return case
+def _result_with_errors(request, form, client_form):
+    context = _result_context(request, form, client_form)
+    return render(request, "directory/plan_result.html", context, status=400)

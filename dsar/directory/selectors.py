@@ -11,6 +11,7 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
+from dsar.deadlines import procedure
 from dsar.directory.models import (
     Agency,
     AppealRoute,
@@ -174,7 +175,7 @@ def agency_statistics(*, agency: Agency) -> dict:
     for proceeding_id, state, due_date in (
         Clock.objects.filter(
             proceeding__agency=agency,
-            code__endswith="-response",
+            code__in=procedure.RESPONSE_CLOCKS,
             state__in=[Clock.State.MET, Clock.State.MISSED],
         )
         .order_by("proceeding_id", "start_date")
@@ -200,6 +201,13 @@ def agency_statistics(*, agency: Agency) -> dict:
     result["on_time"] = (
         {"share": sum(on_time) / len(on_time), "sample": len(on_time)} if enough(on_time) else None
     )
+    # How many proceedings each figure could rest on, shown when there are too few.
+    result["samples"] = {
+        "acknowledgement": len(to_ack),
+        "determination": len(to_det),
+        "on_time": len(on_time),
+        "appeals": len(appeals),
+    }
     granted = [o for o in appeals if o in (Outcome.GRANTED, Outcome.PARTIAL)]
     result["appeals"] = (
         {"share_granted": len(granted) / len(appeals), "sample": len(appeals)}

@@ -78,6 +78,11 @@ def directory_validate(data: dict[str, Any]) -> list[str]:
         code = agency.get("code")
         if not agency.get("name") or not agency.get("country"):
             problems.append(f"agency {code}: no name or country")
+        counting = agency.get("counting") or {}
+        if counting and not counting.get("citation"):
+            problems.append(f"agency {code}: a counting rule needs its citation")
+        if counting.get("cutoff") and not counting.get("cutoff_timezone"):
+            problems.append(f"agency {code}: a cut-off time needs its time zone")
         if agency.get("parent") and agency["parent"] not in agencies:
             problems.append(f"agency {code}: unknown parent {agency['parent']}")
         for regime in agency.get("regimes", []):
@@ -160,7 +165,7 @@ def _load(data: dict[str, Any], *, models: dict[str, Any]) -> dict[str, int]:
     counts = {"regimes": 0, "agencies": 0, "channels": 0, "identity_requirements": 0}
     counts.update({"appeal_routes": 0, "record_systems": 0})
 
-    regimes: dict[str, Regime] = {}
+    regimes: dict[str, Any] = {}
     for entry in data.get("regimes", []):
         regimes[entry["code"]], _ = Regime.objects.update_or_create(
             code=entry["code"],
@@ -176,11 +181,26 @@ def _load(data: dict[str, Any], *, models: dict[str, Any]) -> dict[str, int]:
         )
         counts["regimes"] += 1
 
-    agencies: dict[str, Agency] = {}
+    agencies: dict[str, Any] = {}
+    # Counting rules exist from the migration that added them; earlier data migrations load
+    # the directory without them.
+    has_counting = any(f.name == "receipt_cutoff" for f in Agency._meta.get_fields())
     for entry in data.get("agencies", []):
+        counting = entry.get("counting") or {}
+        counting_fields = (
+            {
+                "receipt_is_day_one": bool(counting.get("receipt_is_day_one", False)),
+                "receipt_cutoff": counting.get("cutoff", ""),
+                "receipt_cutoff_timezone": counting.get("cutoff_timezone", ""),
+                "counting_citation": counting.get("citation", ""),
+            }
+            if has_counting
+            else {}
+        )
         agencies[entry["code"]], _ = Agency.objects.update_or_create(
             code=entry["code"],
             defaults={
+                **counting_fields,
                 "name": entry["name"],
                 "name_es": entry.get("name_es", ""),
                 "abbreviation": entry.get("abbreviation", ""),
@@ -194,7 +214,7 @@ def _load(data: dict[str, Any], *, models: dict[str, Any]) -> dict[str, int]:
         )
         counts["agencies"] += 1
 
-    channels: dict[str, Channel] = {}
+    channels: dict[str, Any] = {}
     for entry in data.get("agencies", []):
         agency = agencies[entry["code"]]
         parent = entry.get("parent")
@@ -266,3 +286,148 @@ def _load(data: dict[str, Any], *, models: dict[str, Any]) -> dict[str, int]:
         system.channels.set([channels[code] for code in entry.get("channels", [])])
         counts["record_systems"] += 1
     return counts
+
+
+# --- saving a plan as a case -----------------------------------------------------------------
+
+SUBJECT_FIELDS_FROM_CLIENT = (
+    "subject_name",
+    "subject_other_names",
+    "subject_address",
+    "subject_email",
+    "subject_date_of_birth",
+    "subject_place_of_birth",
+    "subject_a_number",
+    "subject_passport_number",
+)
+
+
+@transaction.atomic
+def plan_case_create(
+    *,
+    user,
+    situation_title: str,
+    facts: dict,
+    proposals: list[dict],
+    client_case_id: int | None = None,
+    client_name: str = "",
+    client_address: str = "",
+    client_email: str = "",
+    for_myself: bool = False,
+    title: str = "",
+    client_date_of_birth=None,
+):
+    """A new case from a plan: its subject is the client (an existing one, picked through one
+    of their cases, or a new one), or the user only when they say the case is about them; one
+    draft proceeding per proposal, with its agency and record system. ``facts`` are the plan's
+    answers (nationality, US status, residence, date, place, details)."""
+    from django.utils.translation import gettext as _
+
+    from dsar.cases.selectors import case_get
+    from dsar.cases.services import case_create, proceeding_create
+    from dsar.core.exceptions import ApplicationError
+    from dsar.directory.templatetags.directory_tags import local_name
+
+    if any(p["agency"] is None or p["regime"] is None for p in proposals):
+        raise ApplicationError(_("The directory is not loaded; the plan cannot be saved."))
+    subject: dict = {}
+    if client_case_id:
+        existing = case_get(user=user, case_id=client_case_id)
+        subject = {name: getattr(existing, name) for name in SUBJECT_FIELDS_FROM_CLIENT}
+    elif client_name.strip():
+        subject = {"subject_name": " ".join(client_name.split())}
+    elif for_myself:
+        subject = {"subject_name": (getattr(user, "display_name", "") or user.email)[:200]}
+    else:
+        raise ApplicationError(
+            _(
+                "Whom is this case about? Pick a client, enter the new client's name, or tick "
+                "that the case is about you."
+            ),
+            field="client_name",
+        )
+    if client_address.strip():
+        subject["subject_address"] = client_address.strip()
+    if client_email.strip():
+        subject["subject_email"] = client_email.strip()
+    if client_date_of_birth and client_date_of_birth >= datetime.date.today():
+        raise ApplicationError(
+            _("The date of birth must be in the past."), field="client_date_of_birth"
+        )
+    if client_date_of_birth:
+        subject["subject_date_of_birth"] = client_date_of_birth.isoformat()
+    name = subject.pop("subject_name")
+    title = title.strip() or f"{situation_title} — {name}"
+    # Why each proceeding applies goes into the case notes; each proceeding's description
+    # says what is requested, which is what its letter asks for.
+    plan_notes = "\n".join(
+        f"- {p['regime'].name} — {p['agency'].abbreviation or p['agency'].name}: {p['why']} "
+        f"({p['plan'].citation})"
+        for p in proposals
+    )
+    notes = "\n\n".join(part for part in (facts.get("details") or "", plan_notes) if part)
+    case = case_create(
+        user=user,
+        title=title[:200],
+        subject_name=name,
+        subject_nationality=facts.get("nationality", ""),
+        subject_us_status=facts.get("us_status", "none"),
+        subject_residence=facts.get("residence", ""),
+        notes=notes,
+        decision_date=facts.get("date"),
+        decision_place=facts.get("place") or "",
+        decision_description=facts.get("details") or "",
+        **subject,
+    )
+    for item in proposals:
+        planned = item["plan"]
+        agency = item["agency"]
+        description = _requested(planned.request_type, facts)
+        proceeding_create(
+            user=user,
+            case=case,
+            regime=item["regime"],
+            request_type=planned.request_type,
+            agency=agency,
+            record_system=item["record_system"],
+            title=f"{local_name(item['regime'])} — {agency.abbreviation or agency.name}"[:200],
+            description=description,
+        )
+    return case
+
+
+def _requested(request_type: str, facts: dict) -> str:
+    """What a planned proceeding asks for, in the user's language."""
+    from django.utils.formats import date_format
+    from django.utils.translation import gettext as _
+
+    when = ""
+    if facts.get("date") and facts.get("place"):
+        when = _(" on %(date)s at %(place)s") % {
+            "date": date_format(facts["date"], "DATE_FORMAT"),
+            "place": facts["place"],
+        }
+    elif facts.get("date"):
+        when = _(" on %(date)s") % {"date": date_format(facts["date"], "DATE_FORMAT")}
+    elif facts.get("place"):
+        when = _(" at %(place)s") % {"place": facts["place"]}
+    if request_type in ("amendment", "challenge"):
+        return _(
+            "Correction of the inaccurate records, and of any decision based on them, "
+            "concerning the encounter%(when)s."
+        ) % {"when": when}
+    if request_type == "redress":
+        return _(
+            "Review and correction of the records that led to the screening or inspection"
+            "%(when)s, so that it does not happen again."
+        ) % {"when": when}
+    if request_type == "automated-decision":
+        return _(
+            "An explanation of the automated decision%(when)s, the data and logic it used, and "
+            "a review of it by a person."
+        ) % {"when": when}
+    return _(
+        "All records of the encounter%(when)s and any other records held, including biometric "
+        "data (face images, fingerprints), match results and scores, and the notes of any "
+        "referral or inspection."
+    ) % {"when": when}

@@ -12,7 +12,10 @@ class RecomputeOnChange(admin.ModelAdmin):
         run = recompute_run_start(reason=reason)
         self.message_user(
             request,
-            _("Recomputing the clocks of %(n)s open proceedings; progress under Recompute runs.")
+            _(
+                "The recomputation of the clocks of %(n)s open proceedings is queued; progress "
+                "under Recompute runs, and Background work lists anything waiting or failed."
+            )
             % {"n": run.total},
             messages.INFO,
         )
@@ -35,14 +38,23 @@ class RecomputeOnChange(admin.ModelAdmin):
 
 @admin.register(ClosureDay)
 class ClosureDayAdmin(RecomputeOnChange):
-    list_display = ["date", "country", "subdivision", "reason"]
-    list_filter = ["country"]
+    list_display = ["date", "country", "subdivision", "reason", "status"]
+    list_filter = ["country", "status"]
     search_fields = ["reason"]
 
 
 @admin.register(RuleSetting)
 class RuleSettingAdmin(RecomputeOnChange):
-    list_display = ["code", "count", "unit", "extension", "reason", "changed_by", "updated_at"]
+    list_display = [
+        "code",
+        "count",
+        "unit",
+        "extension",
+        "pause_stops_clock",
+        "reason",
+        "changed_by",
+        "updated_at",
+    ]
     readonly_fields = ["changed_by"]
 
 

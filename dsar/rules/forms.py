@@ -1,8 +1,10 @@
 from datetime import date
 
 from django import forms
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from dsar.core.widgets import DateInput
 from dsar.deadlines.engine import Pause
 from dsar.deadlines.rules import RULES
 from dsar.directory.forms import clean_country_code
@@ -14,7 +16,7 @@ class CalculatorForm(forms.Form):
     clock = forms.ChoiceField(label=_("Deadline"))
     start = forms.DateField(
         label=_("Start date"),
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DateInput(),
         help_text=_("The day the request (or appeal, or determination) was received or issued."),
     )
     country = forms.CharField(
@@ -25,22 +27,40 @@ class CalculatorForm(forms.Form):
     )
     subdivision = forms.CharField(label=_("Subdivision"), max_length=16, required=False)
     extended = forms.BooleanField(label=_("The extension was invoked"), required=False)
+    extension_days = forms.IntegerField(
+        label=_("Extension length stated by the agency"),
+        min_value=1,
+        max_value=366,
+        required=False,
+        help_text=_("In the rule's unit; leave blank for the full extension."),
+    )
+    extended_to = forms.DateField(
+        label=_("New due date stated by the agency"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    first_received = forms.DateField(
+        label=_("First received by another component (FOIA)"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("A misdirected request: the clock starts no later than 10 working days after."),
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["clock"].choices = [
-            (code, f"{code} — {rule.label} ({rule.citation})") for code, rule in RULES.items()
+            (code, f"{gettext(rule.label)} ({rule.citation})") for code, rule in RULES.items()
         ]
         for i in range(PAUSE_ROWS):
             self.fields[f"pause_{i}_from"] = forms.DateField(
                 label=_("Paused from"),
                 required=False,
-                widget=forms.DateInput(attrs={"type": "date"}),
+                widget=DateInput(),
             )
             self.fields[f"pause_{i}_to"] = forms.DateField(
                 label=_("Resumed after"),
                 required=False,
-                widget=forms.DateInput(attrs={"type": "date"}),
+                widget=DateInput(),
             )
 
     def pause_rows(self):
@@ -62,6 +82,10 @@ class CalculatorForm(forms.Form):
                 else:
                     pauses.append(Pause(start, end))
         data["pauses"] = pauses
+        if data.get("extension_days") and data.get("extended_to"):
+            self.add_error(
+                "extended_to", _("Give either the length of the extension or the new date.")
+            )
         return data
 
 

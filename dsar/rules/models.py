@@ -6,7 +6,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from dsar.core.models import TimeStampedModel
+from dsar.core.models import TimeStampedModel, WorkRow, work_indexes
+from dsar.core.work import WorkKind, register
 from dsar.deadlines.rules import RULES
 
 
@@ -23,6 +24,18 @@ class ClosureDay(TimeStampedModel):
     date = models.DateField(_("date"))
     reason = models.CharField(_("reason"), max_length=200)
     source = models.CharField(_("source"), max_length=300, blank=True)
+    # Published non-working days (Mexico's agencies publish theirs each year) carry the status
+    # of their source, like every other fact.
+    status = models.CharField(
+        _("status"),
+        max_length=16,
+        choices=[
+            ("VERIFIED", "VERIFIED"),
+            ("VERIFIED-2ND", "VERIFIED-2ND"),
+            ("UNCONFIRMED", "UNCONFIRMED"),
+        ],
+        default="VERIFIED",
+    )
 
     class Meta:
         ordering = ["-date"]
@@ -54,6 +67,12 @@ class RuleSetting(TimeStampedModel):
     count = models.PositiveSmallIntegerField(_("count"), null=True, blank=True)
     unit = models.CharField(_("unit"), max_length=16, choices=Unit.choices, blank=True)
     extension = models.PositiveSmallIntegerField(_("extension"), null=True, blank=True)
+    pause_stops_clock = models.BooleanField(
+        _("a request for identity proof or clarification stops the clock"),
+        null=True,
+        blank=True,
+        help_text=_("Where the law is unconfirmed; blank keeps the default (it does not)."),
+    )
     reason = models.CharField(_("reason and source"), max_length=300)
     changed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -66,7 +85,7 @@ class RuleSetting(TimeStampedModel):
         return self.code
 
 
-class RecomputeRun(TimeStampedModel):
+class RecomputeRun(WorkRow, TimeStampedModel):
     """One recomputation of every open proceeding's clocks, with its progress."""
 
     class Status(models.TextChoices):
@@ -86,6 +105,7 @@ class RecomputeRun(TimeStampedModel):
 
     class Meta:
         ordering = ["-created_at"]
+        indexes = work_indexes("recompute")
 
     def __str__(self) -> str:
         return f"{self.reason} ({self.status})"
@@ -93,3 +113,14 @@ class RecomputeRun(TimeStampedModel):
     @property
     def percent(self) -> int:
         return 100 if not self.total else int(100 * self.done / self.total)
+
+
+RECOMPUTE_RUN = register(
+    WorkKind(
+        name="recompute",
+        label=_("Clock recomputations"),
+        model="rules.RecomputeRun",
+        task="dsar.rules.tasks.recompute_all_open_clocks",
+        running=RecomputeRun.Status.RUNNING,
+    )
+)

@@ -23,6 +23,9 @@ def calculator(request):
                 subdivision=data["subdivision"],
                 pauses=data["pauses"],
                 extended=data["extended"],
+                extension_days=data.get("extension_days"),
+                extended_to=data.get("extended_to"),
+                first_received=data.get("first_received"),
             )
         except ClockError as exc:
             form.add_error(None, str(exc))

@@ -36,8 +36,11 @@ D = date
         ),
         # 10 calendar days from Tue 17 Nov: Fri 27 Nov (not a federal holiday).
         ("us-foia-expedited-decision", D(2026, 11, 17), {}, D(2026, 11, 27)),
-        # 10 calendar days from 15 Dec ends on Christmas (Fri): next working day Mon 28 Dec.
-        ("us-foia-expedited-decision", D(2026, 12, 15), {}, D(2026, 12, 28)),
+        # "within 10 days after the date of the request" (552(a)(6)(E)(ii)(I)): 15 Dec + 10 =
+        # Fri 25 Dec; the statute does not move the end, so Christmas Day it is.
+        ("us-foia-expedited-decision", D(2026, 12, 15), {}, D(2026, 12, 25)),
+        # A request dated Saturday 14 Nov is not moved: 14 Nov + 10 = Tue 24 Nov.
+        ("us-foia-expedited-decision", D(2026, 11, 14), {}, D(2026, 11, 24)),
         # 90 calendar days after Thu 1 Oct 2026: Oct (30 left) + Nov (30) + Dec 30 = Wed 30 Dec.
         ("us-foia-appeal-window", D(2026, 10, 1), {}, D(2026, 12, 30)),
         # 90 business days after Thu 1 Oct 2026: 18 weeks reach Thu 4 Feb 2027; six holidays
@@ -63,8 +66,8 @@ D = date
         ("uk-gdpr-response", D(2026, 4, 30), {}, D(2026, 6, 1)),
         # 45 calendar days from Mon 2 Nov 2026: Thu 17 Dec.
         ("eu-ees-response", D(2026, 11, 2), {"country": "FR"}, D(2026, 12, 17)),
-        # 30 calendar days from Mon 2 Nov 2026: Wed 2 Dec.
-        ("eu-etias-response", D(2026, 11, 2), {"country": "EU"}, D(2026, 12, 2)),
+        # 30 calendar days from Mon 2 Nov 2026: Wed 2 Dec (a member state's calendar: FR).
+        ("eu-etias-response", D(2026, 11, 2), {"country": "FR"}, D(2026, 12, 2)),
         # Mexico: Revolution Day observed Mon 16 Nov 2026. Nov 3-6 (4), 9-13 (9), 17-20 (13),
         # 23-27 (18), 30 (19), Dec 1 (20).
         ("mx-arco-response", D(2026, 11, 2), {}, D(2026, 12, 1)),
@@ -76,8 +79,9 @@ D = date
         ("co-habeas-data-reclamo", D(2026, 11, 3), {}, D(2026, 11, 25)),
         # +8: 26, 27 (17), 30 (18), Dec 1-4 (22), 7 (23); Immaculate Conception is Tue 8 Dec.
         ("co-habeas-data-reclamo", D(2026, 11, 3), {"extended": True}, D(2026, 12, 7)),
-        # Brazil: 2 Nov (Finados) is a holiday, so counting starts Tue 3 Nov; +15 = Wed 18 Nov.
-        ("br-lgpd-access", D(2026, 11, 2), {}, D(2026, 11, 18)),
+        # Brazil, Civil Code art. 132: the first day (2 Nov, Finados) is excluded but not moved;
+        # 2 Nov + 15 = Tue 17 Nov, a working day.
+        ("br-lgpd-access", D(2026, 11, 2), {}, D(2026, 11, 17)),
         # Canada: 30 days from Tue 1 Dec 2026 = Thu 31 Dec.
         ("ca-privacy-act-response", D(2026, 12, 1), {}, D(2026, 12, 31)),
         # +30: 60 days = Sat 30 Jan 2027, so Mon 1 Feb.
@@ -122,6 +126,7 @@ def test_explanation_lists_rule_citation_start_and_skipped_days():
     assert {"date": "2026-07-03", "reason": "Independence Day (observed)"} in e["skipped"]
     conventions = compute("us-foia-response", D(2026, 6, 19)).as_json()["explanation"]
     assert any("start day is not counted" in c for c in conventions["conventions"])
+    assert "US agency practice" in e["convention_citation"]
     assert "constructively" in e["consequence"]["text"] or "exhaust" in e["consequence"]["text"]
 
 
@@ -136,6 +141,10 @@ def test_bad_input_is_refused_clearly():
         compute("br-lgpd-access", D(2026, 1, 5), extended=True)
     with pytest.raises(ClockError, match="No holiday calendar"):
         compute("eu-gdpr-response", D(2026, 1, 5), country="XX")
+    # An EU regime is never counted on weekends only: the member state is required.
+    for country in (None, "", "EU"):
+        with pytest.raises(ClockError, match="Member State"):
+            compute("eu-gdpr-response", D(2026, 1, 5), country=country)
 
 
 def test_the_dates_only_path_agrees_with_the_explained_path():

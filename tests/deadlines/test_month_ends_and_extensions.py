@@ -20,8 +20,9 @@ D = date
         ("eu-gdpr-response", D(2028, 1, 31), {"country": "DE"}, D(2028, 2, 29)),
         # One month after Fri 30 Jan 2026 is Sat 28 Feb: moves to Mon 2 Mar.
         ("eu-gdpr-response", D(2026, 1, 30), {"country": "FR"}, D(2026, 3, 2)),
-        # Received Sat 31 Oct 2026: counts from Mon 2 Nov; one month later is Wed 2 Dec.
-        ("eu-gdpr-response", D(2026, 10, 31), {"country": "ES"}, D(2026, 12, 2)),
+        # Received Sat 31 Oct 2026 (Reg. 1182/71 Art. 3(1): that day is excluded, not moved):
+        # there is no 31 Nov, so the month ends on Mon 30 Nov, a working day in Spain.
+        ("eu-gdpr-response", D(2026, 10, 31), {"country": "ES"}, D(2026, 11, 30)),
         # Three months in all after 30 Nov 2026: 28 Feb 2027 (no 30th), a Sunday -> Mon 1 Mar.
         ("eu-gdpr-response", D(2026, 11, 30), {"country": "DE", "extended": True}, D(2027, 3, 1)),
         # Year boundary: one month after Thu 24 Dec 2026 is Sun 24 Jan 2027 -> Mon 25 Jan.

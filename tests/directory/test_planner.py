@@ -46,6 +46,8 @@ CO = {
     ("co-habeas-data", "access", "migracion-colombia"),
     ("co-habeas-data", "access", "registraduria"),
     ("co-habeas-data", "challenge", "migracion-colombia"),
+    # FOIA is open to any person (552(a)(3)): the biometrics shared with DHS are at OBIM.
+    ("us-foia", "access", "obim"),
 }
 CA = {("ca-privacy-act", "access", "ircc"), ("ca-privacy-act", "access", "cbsa")}
 
@@ -148,10 +150,23 @@ def test_judicial_redress_list_is_configurable():
     }
 
 
-def test_ees_not_proposed_to_eu_nationals():
-    assert plan("eu-border-ees", "DE", "none") == []
-    assert plan("eu-border-ees", "NO", "none") == []
+def test_ees_not_proposed_to_eu_nationals_who_are_told_what_applies_instead():
+    gdpr = {("eu-gdpr", "access", "eu-ees-authority")}
+    for nationality in ("DE", "NO", "CH"):
+        proposals = plan("eu-border-ees", nationality, "none")
+        assert routes(proposals) == gdpr
+        assert "not registered in the Entry/Exit System" in proposals[0].why
     assert routes(plan("eu-border-ees", "US", "citizen")) == EES
+
+
+def test_a_colombian_in_colombia_gets_foia_to_obim_and_dhs_trip_once_screened():
+    # U-1: FOIA for any person; T-1/T-2: DHS TRIP for anyone screened travelling to the US.
+    plain = routes(plan("co-biometric-sharing", "CO", "none", "CO", present_in="CO"))
+    assert ("us-foia", "access", "obim") in plain
+    assert ("us-dhs-trip", "redress", "dhs-trip") not in plain
+    screened = routes(plan("co-biometric-sharing", "CO", "none", "CO", screened_us=True))
+    assert ("us-dhs-trip", "redress", "dhs-trip") in screened
+    assert ("co-habeas-data", "access", "migracion-colombia") in screened
 
 
 def test_uk_eta_not_proposed_to_british_or_irish_citizens():
@@ -160,8 +175,10 @@ def test_uk_eta_not_proposed_to_british_or_irish_citizens():
 
 
 def test_canada_privacy_act_only_for_citizens_or_people_in_canada():
+    # CA-1: presence in Canada counts (Extension Order No. 2), not residence.
     assert plan("ca-immigration-biometrics", "MX", "none", "MX") == []
-    assert routes(plan("ca-immigration-biometrics", "MX", "none", "CA")) == CA
+    assert plan("ca-immigration-biometrics", "MX", "none", "CA", present_in="MX") == []
+    assert routes(plan("ca-immigration-biometrics", "MX", "none", "MX", present_in="CA")) == CA
     assert routes(plan("ca-immigration-biometrics", "CA", "none", "US")) == CA
 
 
@@ -173,6 +190,7 @@ def test_canada_privacy_act_only_for_citizens_or_people_in_canada():
         (("us-border-face-match", "MEX", "none"), "nationality"),
         (("us-border-face-match", "MX", "green"), "US status"),
         (("us-border-face-match", "MX", "none", "ZZ"), "residence"),
+        (("us-border-face-match", "MX", "none", "MX", "ZZ"), "where the person is now"),
     ],
 )
 def test_unknown_inputs_are_refused(args, message):
@@ -208,6 +226,8 @@ def test_planner_data_refers_to_directory_entries():
                     "nationality_in",
                     "nationality_not_in",
                     "nationality_or_residence_in",
+                    "nationality_or_present_in",
+                    "screened_travelling_to_us",
                 ), route
 
 

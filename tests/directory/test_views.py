@@ -1,4 +1,5 @@
 import datetime
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -14,6 +15,12 @@ from tests.factories import CaseFactory, ProceedingFactory
 
 ROOT = Path(__file__).resolve().parents[2]
 PLAN_QUERY = "situation=us-border-face-match&nationality=MX&us_status=none&place=JFK"
+PLAN = {k: v[0] for k, v in parse_qs(PLAN_QUERY).items()}
+
+
+def plan_result(client, data=PLAN, **headers):
+    """Post the planner's form, as the browser does, and follow to the result page."""
+    return client.post("/plan/result/", data, follow=True, headers=headers)
 
 
 @pytest.mark.parametrize("language", ["en", "es"])
@@ -29,7 +36,6 @@ PLAN_QUERY = "situation=us-border-face-match&nationality=MX&us_status=none&place
         "/directory/systems/ident-hart/",
         "/directory/systems/tvs/",
         "/plan/",
-        f"/plan/result/?{PLAN_QUERY}",
     ],
 )
 def test_public_pages_render_without_login(client, directory, url, language):
@@ -74,8 +80,34 @@ def test_plan_form_has_labels_and_stable_names(client):
         assert f'for="id_{name}"' in body
 
 
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_plan_result_renders_for_anonymous_visitors(client, directory, language):
+    response = plan_result(client, **{"Accept-Language": language})
+    assert response.status_code == 200
+    assert response.headers["Content-Language"] == language
+
+
+def test_plan_answers_never_go_into_a_url(client, directory):
+    form = client.get("/plan/").content.decode()
+    assert '<form method="post" action="/plan/result/"' in form
+    response = client.post("/plan/result/", {**PLAN, "details": "secondary twice"})
+    assert response.status_code == 302 and response["Location"] == "/plan/result/"
+    page = client.get("/plan/result/")
+    assert "no-store" in page["Cache-Control"]
+    body = page.content.decode()
+    for url in re.findall(r'(?:href|action)="([^"]*)"', body):
+        assert "nationality" not in url and "secondary" not in url and "JFK" not in url
+    # "Change my answers" finds them in the draft, not in the address.
+    assert 'value="JFK"' in client.get("/plan/").content.decode()
+
+
+def test_plan_result_without_a_draft_goes_back_to_the_form(client, directory):
+    response = client.get(f"/plan/result/?{PLAN_QUERY}")
+    assert response.status_code == 302 and response["Location"] == "/plan/"
+
+
 def test_plan_result_lists_proposals(client, directory):
-    body = client.get(f"/plan/result/?{PLAN_QUERY}").content.decode()
+    body = plan_result(client).content.decode()
     assert 'data-regime="us-foia"' in body
     assert 'data-regime="us-dhs-trip"' in body
     assert 'data-regime="us-privacy-act"' not in body
@@ -85,31 +117,39 @@ def test_plan_result_lists_proposals(client, directory):
 
 
 def test_plan_result_invalid_input_shows_form_errors(client, directory):
-    response = client.get("/plan/result/?situation=us-border-face-match&nationality=ZZ")
+    response = client.post(
+        "/plan/result/", {"situation": "us-border-face-match", "nationality": "ZZ"}
+    )
     assert response.status_code == 200
     assert 'class="error"' in response.content.decode()
 
 
 def test_anonymous_save_goes_to_login_and_keeps_the_plan(client, directory):
-    body = client.get(f"/plan/result/?{PLAN_QUERY}").content.decode()
-    assert "/accounts/login/?next=" in body
-    data = {k: v[0] for k, v in parse_qs(PLAN_QUERY).items()}
-    response = client.post("/plan/save/", data)
+    body = plan_result(client).content.decode()
+    assert "/accounts/login/?next=%2Fplan%2Fresult%2F" in body
+    client.cookies.pop("sessionid")  # the save form alone carries the plan to the login
+    response = client.post("/plan/save/", PLAN)
     assert response.status_code == 302
     location = urlparse(response["Location"])
     next_url = parse_qs(location.query)["next"][0]
-    assert next_url.startswith("/plan/result/?")
-    assert parse_qs(urlparse(next_url).query)["situation"] == ["us-border-face-match"]
+    assert next_url == "/plan/result/"
     assert not Case.objects.exists()
+    # Back from the login, the plan is still there.
+    assert 'data-regime="us-foia"' in client.get(next_url).content.decode()
 
 
 def test_save_creates_case_with_draft_proceedings(client_logged_in, user, directory):
     data = {k: v[0] for k, v in parse_qs(PLAN_QUERY).items()}
     data["us_status"] = "lpr"
+    data["client_name"] = "  Ana   Torres "
+    data["client_address"] = "Calle 1, Puebla"
     response = client_logged_in.post("/plan/save/", data)
     case = Case.objects.get(owner=user)
     assert response.status_code == 302
     assert response["Location"] == case.get_absolute_url()
+    # The client is the subject, not the advocate who saved the plan.
+    assert case.subject_name == "Ana Torres" and case.subject_address == "Calle 1, Puebla"
+    assert case.title.endswith("— Ana Torres") and "JFK" not in case.title
     assert case.subject_nationality == "MX" and case.subject_us_status == "lpr"
     assert case.decision_place == "JFK"
     got = {(p.regime.code, p.request_type, p.agency.code) for p in case.proceedings.all()}
@@ -120,6 +160,41 @@ def test_save_creates_case_with_draft_proceedings(client_logged_in, user, direct
         ("us-privacy-act", "amendment", "obim"),
     }
     assert set(case.proceedings.values_list("status", flat=True)) == {"draft"}
+
+
+def test_save_without_a_client_is_refused_and_changes_nothing(client_logged_in, user, directory):
+    data = {k: v[0] for k, v in parse_qs(PLAN_QUERY).items()}
+    response = client_logged_in.post("/plan/save/", data)
+    assert response.status_code == 400
+    assert "Whom is this case about?" in response.content.decode()
+    assert 'class="alert alert-error error-summary"' in response.content.decode()
+    assert not Case.objects.exists()
+
+
+def test_save_for_an_existing_client_or_for_oneself(client_logged_in, user, directory):
+    from tests.factories import CaseFactory as Cases
+
+    existing = Cases(
+        owner=user,
+        subject_name="Luis Pérez",
+        subject_address="Av. 5, Bogotá",
+        subject_passport_number="P999",
+    )
+    stranger = Cases(subject_name="Someone Else")
+    page = plan_result(client_logged_in).content.decode()
+    assert "Luis Pérez" in page and "Someone Else" not in page
+    data = {k: v[0] for k, v in parse_qs(PLAN_QUERY).items()}
+    response = client_logged_in.post("/plan/save/", {**data, "client": str(existing.pk)})
+    case = Case.objects.exclude(pk=existing.pk).get(owner=user)
+    assert response.status_code == 302
+    assert (case.subject_name, case.subject_address) == ("Luis Pérez", "Av. 5, Bogotá")
+    assert case.subject_passport_number == "P999"
+    # Another user's client cannot be picked.
+    response = client_logged_in.post("/plan/save/", {**data, "client": str(stranger.pk)})
+    assert response.status_code == 400 and Case.objects.filter(owner=user).count() == 2
+    client_logged_in.post("/plan/save/", {**data, "for_myself": "on"})
+    mine = Case.objects.filter(owner=user).order_by("-pk").first()
+    assert mine.subject_name == (user.display_name or user.email)
 
 
 def test_plan_command_exit_status_in_a_real_process():
@@ -196,7 +271,9 @@ def test_statistics_hidden_below_threshold(client, cbp):
     assert stats["enough"] is False
     assert "determination" not in stats
     body = client.get("/directory/agencies/cbp/").content.decode()
-    assert "Statistics appear once" in body
+    # It says what there is and why it is not enough: the count and the threshold.
+    assert "users have recorded 4 proceedings with this agency" in body
+    assert "statistics appear from 5" in body and "at least 5 proceedings" in body
     assert "Secret case title" not in body
 
 
@@ -242,6 +319,7 @@ def test_statistics_shown_above_threshold_without_leaking_cases(
         assert f"/cases/{proceeding.case_id}/" not in body
         assert f"/cases/proceedings/{proceeding.pk}/" not in body
     assert "35" in body and "60 %" in body
+    assert stats["samples"]["appeals"] == 5
 
 
 @override_settings(DIRECTORY_STATS_MIN_PROCEEDINGS=5)
@@ -268,5 +346,5 @@ def test_statistics_page_for_agency_without_proceedings(cbp):
 
 
 def test_plan_result_in_spanish(client, directory):
-    body = client.get(f"/plan/result/?{PLAN_QUERY}", HTTP_ACCEPT_LANGUAGE="es").content.decode()
+    body = plan_result(client, **{"Accept-Language": "es"}).content.decode()
     assert "CBP opera el Servicio de Verificación de Viajeros" in body

@@ -40,7 +40,7 @@ def test_a_draft_has_no_clock_and_filing_starts_the_response_clock():
     p = foia()
     assert not p.clocks.exists()
     record(p, "filed", date(2026, 11, 2))
-    clock = p.clocks.get()
+    clock = p.clocks.get(code="us-foia-response")
     assert (clock.code, clock.due_date, clock.state) == (
         "us-foia-response",
         date(2026, 12, 2),
@@ -56,9 +56,9 @@ def test_receipt_date_wins_over_filing_date_and_a_pause_moves_the_date():
     record(p, "filed", date(2026, 11, 1))
     record(p, "received", date(2026, 11, 2))
     record(p, "info_requested", date(2026, 11, 5))
-    assert p.clocks.get().state == "paused"
+    assert p.clocks.get(code="us-foia-response").state == "paused"
     record(p, "info_provided", date(2026, 11, 12))
-    clock = p.clocks.get()
+    clock = p.clocks.get(code="us-foia-response")
     assert clock.due_date == date(2026, 12, 8) and clock.inputs["pauses"] == [
         ["2026-11-05", "2026-11-12"]
     ]
@@ -68,7 +68,7 @@ def test_extension_and_determination_meet_the_clock_and_open_the_appeal_window()
     p = foia()
     record(p, "filed", date(2026, 11, 2))
     record(p, "extension_notice", date(2026, 11, 20))
-    assert p.clocks.get().due_date == date(2026, 12, 16)
+    assert p.clocks.get(code="us-foia-response").due_date == date(2026, 12, 16)
     record(p, "determination", date(2026, 12, 10), outcome="denied", exemptions="(b)(7)(E)")
     clocks = {c.code: c for c in p.clocks.all()}
     assert clocks["us-foia-response"].state == "met"

@@ -115,7 +115,7 @@ def test_the_task_runs_a_recompute_run_to_completion():
 def test_clock_partials_show_overdue_and_what_it_means():
     p = foia()
     record(p, "filed", date(2026, 11, 2))  # due 2 Dec 2026, missed by 20 Dec
-    clock = p.clocks.get()
+    clock = p.clocks.get(code="us-foia-response")
     html = render_to_string("rules/_clock.html", {"clock": clock})
     assert "18 days overdue" in html
     assert "How was this computed?" in html
@@ -143,12 +143,13 @@ def test_admin_bulk_delete_of_closures_enqueues_a_recompute(
 ):
     from dsar.rules import tasks
     from dsar.rules.models import ClosureDay
+    from tests.conftest import sign_in_with_second_factor
     from tests.factories import UserFactory
 
     queued = []
     monkeypatch.setattr(tasks.recompute_all_open_clocks, "delay", queued.append)
     closure = ClosureDay.objects.create(country="US", date=date(2026, 12, 24), reason="EO")
-    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    sign_in_with_second_factor(client, UserFactory(is_staff=True, is_superuser=True))
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
             "/admin/rules/closureday/",

@@ -17,3 +17,14 @@ def local_name(obj) -> str:
 @register.filter
 def is_url(value) -> bool:
     return isinstance(value, str) and value.startswith(("https://", "http://"))
+
+
+@register.filter
+def local_label(obj) -> str:
+    """'CBP — Oficina de Aduanas…': an agency or system with its abbreviation, in the active
+    language."""
+    if obj is None:
+        return ""
+    name = local_name(obj)
+    abbreviation = getattr(obj, "abbreviation", "")
+    return f"{abbreviation} — {name}" if abbreviation and abbreviation != name else name

@@ -5,6 +5,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from dsar.deadlines import procedure
+
 register = template.Library()
 
 
@@ -24,15 +26,17 @@ def days_left(due: date | None) -> str:
 @register.filter
 def urgency(clock) -> str:
     """A CSS class for a clock: overdue, soon (within 7 days) or nothing."""
-    if clock.state == "missed":
+    today = timezone.localdate()
+    if procedure.is_late(clock.state, clock.due_date, today):
         return "deadline-overdue"
-    if clock.state in ("running", "paused"):
-        delta = (clock.due_date - timezone.localdate()).days
-        if delta < 0:
-            return "deadline-overdue"
-        if delta <= 7:
-            return "deadline-soon"
+    if procedure.needs_attention(clock.state) and procedure.days_left(clock.due_date, today) <= 7:
+        return "deadline-soon"
     return ""
+
+
+@register.filter
+def needs_attention(clock) -> bool:
+    return procedure.needs_attention(clock.state)
 
 
 @register.filter
@@ -46,6 +50,68 @@ def isodate(value: str):
 @register.filter
 def no_clock_reason(proceeding) -> str:
     """Why a proceeding has no statutory deadline ("" when it has one)."""
-    from dsar.cases.clocks import proceeding_no_clock_reason
+    country, _subdivision = proceeding.calendar
+    reason = procedure.no_clock_reason(proceeding.regime.code, proceeding.request_type, country)
+    return _(reason) if reason else ""
 
-    return proceeding_no_clock_reason(proceeding)
+
+@register.filter
+def is_requester_deadline(clock) -> bool:
+    """The requester's own deadline (an appeal window, a time limit to sue)."""
+    return procedure.is_requester_deadline(clock.code)
+
+
+@register.filter
+def rule_total(explanation) -> str:
+    from dsar.rules.presentation import total_text
+
+    return total_text(explanation)
+
+
+@register.filter
+def rule_starts_on(value) -> str:
+    from dsar.rules.presentation import starts_on_text
+
+    return starts_on_text(value or "")
+
+
+@register.filter
+def rule_status_text(value) -> str:
+    from dsar.rules.presentation import status_text
+
+    return status_text(value or "")
+
+
+@register.filter
+def day_reason(value) -> str:
+    from dsar.rules.presentation import day_reason_text
+
+    return day_reason_text(value or "")
+
+
+@register.filter
+def clock_consequence(clock) -> str:
+    """What a missed clock means, in the active language."""
+    from dsar.rules.presentation import consequence_text
+
+    return consequence_text(code=clock.code, explanation=clock.explanation)
+
+
+@register.filter
+def clock_label(label) -> str:
+    from dsar.rules.presentation import clock_label as translate_label
+
+    return translate_label(str(label or ""))
+
+
+@register.filter
+def rule_period(rule) -> str:
+    """'20 business days (+10)' for a rule, in the active language."""
+    from dsar.rules.presentation import total_text
+
+    text = total_text({"unit": rule.unit, "count": rule.count})
+    if rule.extension:
+        return f"{text} (+{rule.extension})"
+    if getattr(rule, "extension_kind", "") == "agency":
+        return f"{text} ({_('+ as the agency states')})"
+    return text

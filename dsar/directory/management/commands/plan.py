@@ -19,6 +19,14 @@ class Command(BaseCommand):
         parser.add_argument("--nationality", required=True, help="ISO 3166 alpha-2 code, e.g. MX")
         parser.add_argument("--us-status", default="none", help="|".join(US_STATUSES))
         parser.add_argument("--residence", default="", help="ISO 3166 alpha-2 code")
+        parser.add_argument(
+            "--present-in", default="", help="where the person is now (ISO 3166 alpha-2 code)"
+        )
+        parser.add_argument(
+            "--screened-us",
+            action="store_true",
+            help="stopped, delayed or sent to secondary screening travelling to the US",
+        )
         parser.add_argument("--json", action="store_true", help="Print a JSON list")
 
     def handle(self, *args, **options):
@@ -28,6 +36,8 @@ class Command(BaseCommand):
                 options["nationality"],
                 options["us_status"],
                 options["residence"],
+                present_in=options["present_in"],
+                screened_us=options["screened_us"],
             )
         except PlannerInputError as exc:
             self.stderr.write(f"Error: {exc}")

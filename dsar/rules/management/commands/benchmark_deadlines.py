@@ -56,17 +56,48 @@ class Command(BaseCommand):
             for c, k, s in sample[:5000]
         )
         fast_rate, full_rate, naive_rate = n / fast, n / full, len(sample) / naive
+        stored_rate = self._derive_rate(inputs[: min(n, 20_000)])
         self.stdout.write(f"Engine, {n:,} clock computations on one core:")
-        self.stdout.write(f"  fast engine (dates only):        {fast_rate:12,.0f} /s")
-        self.stdout.write(f"  fast engine with explanation:    {full_rate:12,.0f} /s")
+        self.stdout.write(
+            f"  dates with explanations (what the product stores): {full_rate:10,.0f} /s"
+        )
+        self.stdout.write(
+            f"  dates only:                                         {fast_rate:10,.0f} /s"
+        )
+        self.stdout.write(
+            f"  whole proceedings derived (events in, clock rows with explanations out, as "
+            f"the recomputation does): {stored_rate:,.0f} /s"
+        )
         self.stdout.write(
             f"  day-by-day with holiday lookup:  {naive_rate:12,.0f} /s (sample of {len(sample):,})"
         )
-        self.stdout.write(f"  speed-up (dates only):           {fast_rate / naive_rate:12.1f}x")
-        self.stdout.write(f"  speed-up (with explanation):     {full_rate / naive_rate:12.1f}x")
+        self.stdout.write(
+            f"  speed-up with explanations (the product's figure): {full_rate / naive_rate:9.1f}x"
+        )
+        self.stdout.write(
+            f"  speed-up, dates only:                               {fast_rate / naive_rate:9.1f}x"
+        )
         self.stdout.write(f"  results differing from day-by-day: {mismatches} of 5,000")
         if not options["skip_db"]:
             self._recompute(n)
+
+    def _derive_rate(self, inputs) -> float:
+        """Proceedings per second through ``derive_clocks`` (the product's path: events in,
+        clock rows with rule, citation and explanation out), without the database."""
+        from dsar.cases.clocks import EventRow, derive_clocks
+        from dsar.cases.models import Proceeding
+        from dsar.directory.models import Agency, Regime
+
+        regime = Regime(code="us-foia", name="FOIA", country="US")
+        agency = Agency(code="cbp", name="CBP", country="US")
+        proceeding = Proceeding(
+            regime=regime, agency=agency, request_type="access", status="in_progress"
+        )
+        today = date(2027, 1, 1)
+        t0 = time.perf_counter()
+        for _code, _country, start in inputs:
+            derive_clocks(proceeding, [EventRow(1, "filed", start, "")], today=today)
+        return len(inputs) / (time.perf_counter() - t0)
 
     def _recompute(self, n: int) -> None:
         from dsar.accounts.models import User
@@ -98,6 +129,7 @@ class Command(BaseCommand):
                 [
                     Proceeding(
                         case=cases[i % len(cases)],
+                        owner=owner,
                         regime=regime,
                         agency=agency,
                         request_type="access",
