@@ -2,7 +2,7 @@ import os
 
 from celery import Celery
 
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dsar.settings.local")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dsar.settings.production")
 
 app = Celery("dsar")
 app.config_from_object("django.conf:settings", namespace="CELERY")

@@ -17,3 +17,19 @@ class SecurityHeadersMiddleware:
         if not request.path.startswith("/admin/") or not settings.DEBUG:
             response.headers.setdefault("Content-Security-Policy", self.POLICY)
         return response
+
+
+class NoStoreForSignedInMiddleware:
+    """Nothing shown to a signed-in user is kept by the browser or any cache on the way: those
+    pages carry names, identity numbers and agency letters. Public pages may still be cached."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            response.headers["Cache-Control"] = "no-store, private"
+            response.headers.pop("Expires", None)
+        return response

@@ -10,11 +10,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dsar.cases.models import Case, Clock, Event, EventKind, Outcome, Proceeding
+from dsar.deadlines import procedure
+from dsar.rules.presentation import clock_label
 
+from .citations import department_citation
 from .registry import FIELDS, LetterSpec
 
 PLACEHOLDER = re.compile(r"\[\[(.+?)\]\]")
-ADVERSE_OUTCOMES = {Outcome.PARTIAL, Outcome.DENIED, Outcome.NO_RECORDS}
 
 MONTHS_ES = (
     "enero febrero marzo abril mayo junio julio agosto septiembre octubre noviembre diciembre"
@@ -85,17 +87,6 @@ def _channel_value(channel, *names: str) -> str:
     return ""
 
 
-def _postal_channels(agency) -> list:
-    manager = getattr(agency, "channels", None)
-    if manager is None:
-        return []
-    try:
-        channels = list(manager.all())
-    except Exception:  # noqa: BLE001 - the directory may not be migrated yet
-        return []
-    return [c for c in channels if _channel_value(c, "kind") in ("postal", "post", "mail")]
-
-
 def _appeal_route_channels(agency) -> list:
     manager = getattr(agency, "appeal_routes", None)
     if manager is None:
@@ -112,25 +103,64 @@ def _appeal_route_channels(agency) -> list:
     ]
 
 
-def agency_postal_address(agency, purposes: tuple[str, ...] = ("request",)) -> str:
-    """The agency's postal address for one of ``purposes`` (in order of preference), from the
-    directory, or "" — then the letter asks the user for it. An appeal never falls back to the
-    address for requests: sending it there is a common way to lose the appeal window."""
+def _channels(agency) -> list:
+    if agency is None:
+        return []
+    try:
+        return list(agency.channels.all())
+    except Exception:  # noqa: BLE001 - the directory may not be migrated yet
+        return []
+
+
+def addressee_channel(agency, purposes: tuple[str, ...] = ("request",)):
+    """The directory's channel for sending this letter to the agency (or its department): a
+    postal address for the first of ``purposes`` that has one, else an e-mail address; None
+    when the directory has neither. An appeal never falls back to the address for requests:
+    sending it there is a common way to lose the appeal window."""
     candidates = [agency, getattr(agency, "parent", None)]
-    for purpose in purposes:
-        for candidate in candidates:
-            if candidate is None:
-                continue
-            matching = [
-                c for c in _postal_channels(candidate) if _channel_value(c, "purpose") == purpose
-            ]
-            if purpose == "appeal":
-                matching += _appeal_route_channels(candidate)
-            for channel in matching:
-                address = _channel_value(channel, "address", "value", "postal_address")
-                if address:
-                    return address
-    return ""
+    for kind in ("postal", "email"):
+        for purpose in purposes:
+            for candidate in candidates:
+                matching = [
+                    c
+                    for c in _channels(candidate)
+                    if c.kind == kind and c.purpose == purpose and c.value
+                ]
+                if purpose == "appeal" and kind == "postal":
+                    matching += _appeal_route_channels(candidate) if candidate else []
+                if matching:
+                    return matching[0]
+    return None
+
+
+def addressee_text(agency, channel, language: str) -> str:
+    """The addressee block: the agency's name, then the channel's address (or e-mail)."""
+    if channel is None:
+        return ""
+    lines = [line.strip() for line in channel.value.splitlines() if line.strip()]
+    name = agency_name(channel.agency, language)
+    known = [n.casefold() for n in (name, channel.agency.abbreviation) if n]
+    if not any(n in line.casefold() for n in known for line in lines[:2]):
+        lines.insert(0, name)
+    return "\n".join(lines)
+
+
+def addressee_help(spec: LetterSpec, proceeding: Proceeding) -> dict:
+    """What the letter form tells the user about the addressee: the directory's channel with
+    its verification status, or, when the directory has none, exactly where to find it."""
+    from django.urls import reverse
+
+    agency = proceeding.agency
+    channel = None
+    if not spec.extra.get("addressee"):
+        channel = addressee_channel(agency, spec.extra.get("channel_purposes", ("request",)))
+    return {
+        "channel": channel,
+        "agency": agency,
+        "directory_url": reverse("directory:agency_detail", args=[agency.code]),
+        "website": agency.website or getattr(agency.parent, "website", "") or "",
+        "fixed": spec.extra.get("addressee", ""),
+    }
 
 
 def agency_name(agency, language: str) -> str:
@@ -162,12 +192,12 @@ def _last(events: list[Event], kind: str) -> Event | None:
 
 
 def late_clocks(proceeding: Proceeding, today: date | None = None) -> list[Clock]:
+    """The agency's deadlines that ran out (the requester's own are not the agency's lateness)."""
     today = today or timezone.localdate()
     return [
         clock
         for clock in proceeding.clocks.all()
-        if clock.state == Clock.State.MISSED
-        or (clock.state == Clock.State.RUNNING and clock.due_date < today)
+        if procedure.is_agency_late(clock.code, clock.state, clock.due_date, today)
     ]
 
 
@@ -196,28 +226,28 @@ def proceeding_facts(proceeding: Proceeding) -> dict:
 
 
 def is_adverse(proceeding: Proceeding, facts: dict | None = None) -> bool:
+    """Whether there is something to appeal: an adverse determination or a fee decision."""
     facts = facts or proceeding_facts(proceeding)
-    if proceeding.outcome in ADVERSE_OUTCOMES:
-        return True
     determination = facts["determination"]
-    if determination and determination.outcome in ADVERSE_OUTCOMES:
-        return True
-    return facts["fee_notice"] is not None
+    return procedure.is_adverse(proceeding.outcome) or procedure.is_appealable(
+        determination.outcome if determination else "",
+        has_fee_notice=facts["fee_notice"] is not None,
+    )
 
 
 def is_final_refusal(proceeding: Proceeding, facts: dict | None = None) -> bool:
     facts = facts or proceeding_facts(proceeding)
-    if proceeding.appeal_outcome in ADVERSE_OUTCOMES:
-        return True
     decided = facts["appeal_decided"]
-    return bool(decided and decided.outcome in ADVERSE_OUTCOMES)
+    return procedure.is_adverse(proceeding.appeal_outcome) or bool(
+        decided and procedure.is_adverse(decided.outcome)
+    )
 
 
 def default_signing_location(case: Case) -> str:
     return "inside_us" if case.subject_residence == "US" else "outside_us"
 
 
-def prefill(spec: LetterSpec, proceeding: Proceeding) -> dict:
+def prefill(spec: LetterSpec, proceeding: Proceeding, language: str = "en") -> dict:
     """Initial values of the letter's editable fields, from the case and the proceeding."""
     case = proceeding.case
     values: dict = {}
@@ -229,17 +259,17 @@ def prefill(spec: LetterSpec, proceeding: Proceeding) -> dict:
             if spec.extra.get("addressee") == "ogis":
                 values[name] = OGIS_ADDRESS
             elif spec.extra.get("addressee") == "dpa":
-                values[name] = "[[name and postal address of the data-protection authority]]"
+                values[name] = ""
             else:
-                values[name] = (
-                    agency_postal_address(
-                        proceeding.agency, spec.extra.get("channel_purposes", ("request",))
-                    )
-                    or "[[addressee address]]"
+                channel = addressee_channel(
+                    proceeding.agency, spec.extra.get("channel_purposes", ("request",))
                 )
+                values[name] = addressee_text(proceeding.agency, channel, language)
         elif name == "records_sought":
             parts = [proceeding.description or proceeding.title]
-            if system:
+            # The letters that print the system of records on their own line do not name it
+            # a second time in the description.
+            if system and not spec.extra.get("prints_record_system"):
                 parts.append(f"{system.name}")
             values[name] = " — ".join(p for p in parts if p)
         elif name == "signing_location":
@@ -369,7 +399,7 @@ def decision_data(case: Case, language: str) -> dict | None:
 
 
 def letter_context(
-    *, spec: LetterSpec, proceeding: Proceeding, inputs: dict, language: str
+    *, spec: LetterSpec, proceeding: Proceeding, inputs: dict, language: str, consent=None
 ) -> dict:
     case = proceeding.case
     facts = proceeding_facts(proceeding)
@@ -378,6 +408,7 @@ def letter_context(
     determination = facts["determination"]
     late = late_clocks(proceeding)
     clocks = list(proceeding.clocks.all())
+    conventions = procedure.regime_conventions(proceeding.regime.code)
 
     def event_date(event):
         return format_date(event.occurred_on, language) if event else ""
@@ -392,6 +423,8 @@ def letter_context(
         "case": case,
         "proceeding": proceeding,
         "regime": proceeding.regime,
+        "statute": conventions.statute_name(language),
+        "statute_long": conventions.statute_name(language, long=True),
         "agency_name": agency_name(agency, language),
         "agency_abbreviation": agency.abbreviation,
         "parent_agency_name": agency_name(agency.parent, language) if agency.parent_id else "",
@@ -412,7 +445,7 @@ def letter_context(
         "appeal_decided_on": event_date(facts["appeal_decided"]),
         "late_clocks": [
             {
-                "label": c.label,
+                "label": clock_label(c.label),
                 "due": format_date(c.due_date, language),
                 "citation": c.citation,
                 "start": format_date(c.start_date, language),
@@ -426,6 +459,11 @@ def letter_context(
         ),
         "advocate_name": inputs.get("advocate_name", ""),
         "advocate_organization": inputs.get("advocate_organization", ""),
+        # Who files: the person themself, or a representative with the client's consent.
+        "filer": "representative" if inputs.get("advocate_name") else "self",
+        # The client's written consent on file (optional; shown when present).
+        "consent": consent,
+        "expedite_due_process_citation": department_citation(agency, "expedite_due_process"),
         "original": facts["original"],
     }
 

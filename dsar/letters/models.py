@@ -1,14 +1,23 @@
-"""Documents: generated letters and reports, and uploaded files, each with its SHA-256."""
+"""Documents: generated letters and reports, and uploaded files, each with its SHA-256.
+
+Every file is encrypted on disk with its own data key (see ``dsar.core.crypto``), stored under a
+generated name; the SHA-256 is the hash of the plaintext.
+"""
+
+import uuid
 
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from dsar.core.models import TimeStampedModel
+from dsar.core.crypto import EncryptedCharField, EncryptedJSONField, EncryptedTextField, unseal
+from dsar.core.models import TimeStampedModel, WorkRow, work_indexes
+from dsar.core.work import WorkKind, register
 
 
 def document_path(instance: "Document", filename: str) -> str:
-    return f"documents/{instance.case_id}/{instance.sha256[:2]}/{instance.sha256}-{filename}"
+    """A generated name: nothing of the original name or content shows on disk."""
+    return f"documents/{instance.case_id}/{uuid.uuid4().hex}.enc"
 
 
 class Document(TimeStampedModel):
@@ -29,9 +38,12 @@ class Document(TimeStampedModel):
         "cases.Event", null=True, blank=True, on_delete=models.SET_NULL, related_name="documents"
     )
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
-    title = models.CharField(_("title"), max_length=200)
+    title = EncryptedCharField(_("title"), max_length=200)
     file = models.FileField(upload_to=document_path, max_length=300)
-    original_name = models.CharField(max_length=255, blank=True)
+    original_name = EncryptedCharField(max_length=255, blank=True)
+    # The file's own AES-GCM key, encrypted under the master key like any sensitive field.
+    file_key = EncryptedTextField(blank=True, editable=False)
+    # Detected from the content, never taken from the file name.
     content_type = models.CharField(max_length=100)
     size = models.PositiveBigIntegerField()
     sha256 = models.CharField(max_length=64, db_index=True)
@@ -49,8 +61,13 @@ class Document(TimeStampedModel):
     def __str__(self) -> str:
         return self.title
 
+    def read_content(self) -> bytes:
+        """The decrypted file (raises ``DecryptionError`` rather than return ciphertext)."""
+        with self.file.open("rb") as handle:
+            return unseal(handle.read(), self.file_key)
 
-class LetterRequest(TimeStampedModel):
+
+class LetterRequest(WorkRow, TimeStampedModel):
     """One request to render one letter (or the case report) from one set of inputs.
 
     The row is the idempotency key: the same proceeding, code, language and inputs hash is the
@@ -73,14 +90,13 @@ class LetterRequest(TimeStampedModel):
     )
     code = models.CharField(max_length=48)
     language = models.CharField(max_length=8)
-    # Only the user-editable inputs; identity data stays encrypted on the case.
-    inputs = models.JSONField(default=dict)
+    # Only the user-editable inputs (encrypted: they describe the person's story).
+    inputs = EncryptedJSONField(default=dict)
     inputs_hash = models.CharField(max_length=64)
     status = models.CharField(
         max_length=16, choices=Status.choices, default=Status.PENDING, db_index=True
     )
     error = models.TextField(blank=True)
-    attempts = models.PositiveSmallIntegerField(default=0)
     render_seconds = models.FloatField(null=True, blank=True)
     document = models.ForeignKey(
         Document, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -103,6 +119,18 @@ class LetterRequest(TimeStampedModel):
                 name="uniq_case_report_request",
             ),
         ]
+        indexes = work_indexes("letterreq")
 
     def __str__(self) -> str:
         return f"{self.code}.{self.language} ({self.status})"
+
+
+LETTER_RENDER = register(
+    WorkKind(
+        name="letter",
+        label=_("Letter renders"),
+        model="letters.LetterRequest",
+        task="dsar.letters.tasks.render_letter_request",
+        running=LetterRequest.Status.RENDERING,
+    )
+)

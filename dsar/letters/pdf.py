@@ -72,4 +72,44 @@ def html_to_pdf(html: str) -> bytes:
 
     base = (Path(settings.BASE_DIR) / "dsar" / "static").resolve().as_uri() + "/"
     document = HTML(string=html, base_url=base, url_fetcher=static_only_fetcher())
-    return document.write_pdf(pdf_variant="pdf/ua-1")
+    return scope_table_headers(document.write_pdf(pdf_variant="pdf/ua-1"))
+
+
+def scope_table_headers(pdf_bytes: bytes) -> bytes:
+    """Give every table header cell of the tag tree its scope (PDF/UA 7.5): a header in a
+    table's head row labels a column, any other labels its row. WeasyPrint tags TH cells but
+    does not carry the HTML ``scope`` attribute into the PDF."""
+    import io
+
+    import pikepdf
+
+    with pikepdf.open(io.BytesIO(pdf_bytes)) as pdf:
+        tree = pdf.Root.get("/StructTreeRoot")
+        if tree is None:
+            return pdf_bytes
+        changed = False
+        stack = [tree.get("/K")]
+        while stack:
+            node = stack.pop()
+            if isinstance(node, pikepdf.Array):
+                stack.extend(node)
+                continue
+            if not isinstance(node, pikepdf.Dictionary) or "/S" not in node:
+                continue
+            if node.S == "/TH":
+                row = node.get("/P")
+                section = row.get("/P") if row is not None else None
+                in_head = section is not None and section.get("/S") == "/THead"
+                scope = pikepdf.Name.Column if in_head else pikepdf.Name.Row
+                attributes = node.get("/A")
+                if isinstance(attributes, pikepdf.Dictionary):
+                    attributes.Scope = scope
+                else:
+                    node.A = pikepdf.Dictionary(O=pikepdf.Name.Table, Scope=scope)
+                changed = True
+            stack.append(node.get("/K"))
+        if not changed:
+            return pdf_bytes
+        out = io.BytesIO()
+        pdf.save(out)
+        return out.getvalue()

@@ -163,13 +163,19 @@ LETTERS: tuple[LetterSpec, ...] = (
         citations=("5 U.S.C. § 552", "5 U.S.C. § 552(a)(6)(E)", "5 U.S.C. § 552(a)(4)(A)"),
         identifiers=("date_of_birth", "place_of_birth", "a_number", "passport_number"),
         description=_("First-party request with a Certification of Identity."),
+        extra={"prints_record_system": True},
     ),
     LetterSpec(
         code="foia-pa-access",
+        title_es=(
+            "Solicitud combinada FOIA y Privacy Act de sus propios registros"
+            " (traducción para su lectura)"
+        ),
         title=_("Combined FOIA and Privacy Act request for your own records"),
         regimes=US_FOIA + US_PA,
         request_types=ACCESS,
-        languages=("en",),
+        languages=("en", "es"),
+        reader_languages=("es",),
         fields=(
             "addressee_address",
             "records_sought",
@@ -183,13 +189,16 @@ LETTERS: tuple[LetterSpec, ...] = (
         identifiers=("date_of_birth", "place_of_birth", "a_number"),
         us_status=("citizen", "lpr"),
         description=_("For US citizens and permanent residents: both statutes at once."),
+        extra={"prints_record_system": True},
     ),
     LetterSpec(
         code="pa-amendment",
+        title_es="Solicitud de enmienda de un registro (Privacy Act) (traducción para su lectura)",
         title=_("Privacy Act request to amend a record"),
         regimes=US_PA,
         request_types=("amendment", "challenge"),
-        languages=("en",),
+        languages=("en", "es"),
+        reader_languages=("es",),
         fields=(
             "addressee_address",
             "what_is_wrong",
@@ -205,10 +214,12 @@ LETTERS: tuple[LetterSpec, ...] = (
     ),
     LetterSpec(
         code="dhs-trip-cover",
+        title_es="Carta de presentación para DHS TRIP (traducción para su lectura)",
         title=_("DHS TRIP cover letter"),
         regimes=("us-dhs-trip",),
         request_types=("redress", "automated-decision", "challenge"),
-        languages=("en",),
+        languages=("en", "es"),
+        reader_languages=("es",),
         fields=("addressee_address", "what_is_wrong", "evidence", "free_paragraph", *SIGNED),
         citations=("49 U.S.C. § 44926", "6 U.S.C. § 1303"),
         extra={"channel_purposes": ("redress", "request")},
@@ -217,20 +228,28 @@ LETTERS: tuple[LetterSpec, ...] = (
     ),
     LetterSpec(
         code="fbi-idhs-request",
+        title_es=(
+            "Solicitud del resumen de historial de identidad del FBI (traducción para su lectura)"
+        ),
         title=_("FBI Identity History Summary request"),
         regimes=("us-fbi-idhs",),
         request_types=("access",),
-        languages=("en",),
+        languages=("en", "es"),
+        reader_languages=("es",),
         fields=("addressee_address", "free_paragraph", *SIGNED),
         citations=("28 CFR 16.30", "28 CFR 16.31", "28 CFR 16.32"),
         identifiers=("date_of_birth", "place_of_birth"),
     ),
     LetterSpec(
         code="fbi-idhs-challenge",
+        title_es=(
+            "Impugnación del resumen de historial de identidad del FBI (traducción para su lectura)"
+        ),
         title=_("Challenge to an FBI Identity History Summary"),
         regimes=("us-fbi-idhs",),
         request_types=("challenge", "amendment"),
-        languages=("en",),
+        languages=("en", "es"),
+        reader_languages=("es",),
         fields=(
             "addressee_address",
             "what_is_wrong",
@@ -360,10 +379,12 @@ LETTERS: tuple[LetterSpec, ...] = (
     ),
     LetterSpec(
         code="foia-appeal",
+        title_es="Recurso administrativo FOIA (traducción para su lectura)",
         title=_("FOIA administrative appeal"),
         regimes=US_FOIA,
         request_types=(*ACCESS, "appeal"),
-        languages=("en",),
+        languages=("en", "es"),
+        reader_languages=("es",),
         fields=(
             "addressee_address",
             "contest_exemptions",
@@ -378,10 +399,12 @@ LETTERS: tuple[LetterSpec, ...] = (
     ),
     LetterSpec(
         code="ogis-mediation",
+        title_es="Solicitud de mediación a OGIS (traducción para su lectura)",
         title=_("OGIS mediation request"),
         regimes=US_FOIA,
         request_types=(*ACCESS, "appeal", "mediation"),
-        languages=("en",),
+        languages=("en", "es"),
+        reader_languages=("es",),
         fields=("appeal_reasons", "free_paragraph"),
         citations=("5 U.S.C. § 552(h)",),
         when=ADVERSE_OR_LATE,
@@ -389,10 +412,12 @@ LETTERS: tuple[LetterSpec, ...] = (
     ),
     LetterSpec(
         code="pa-amendment-appeal",
+        title_es="Recurso contra la negativa a enmendar (Privacy Act) (traducción para su lectura)",
         title=_("Privacy Act appeal of a refusal to amend"),
         regimes=US_PA,
         request_types=("amendment", "appeal"),
-        languages=("en",),
+        languages=("en", "es"),
+        reader_languages=("es",),
         fields=("addressee_address", "appeal_reasons", "evidence", "free_paragraph"),
         citations=("5 U.S.C. § 552a(d)(3)",),
         when=ADVERSE,
@@ -400,10 +425,12 @@ LETTERS: tuple[LetterSpec, ...] = (
     ),
     LetterSpec(
         code="pa-statement-disagreement",
+        title_es="Declaración de desacuerdo (Privacy Act) (traducción para su lectura)",
         title=_("Privacy Act statement of disagreement"),
         regimes=US_PA,
         request_types=("amendment", "appeal"),
-        languages=("en",),
+        languages=("en", "es"),
+        reader_languages=("es",),
         fields=("addressee_address", "what_is_wrong", "what_it_should_say"),
         citations=("5 U.S.C. § 552a(d)(3)", "5 U.S.C. § 552a(d)(4)"),
         extra={"channel_purposes": ("challenge", "request")},

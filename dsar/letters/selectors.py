@@ -3,20 +3,14 @@
 from django.db.models import prefetch_related_objects
 from django.http import Http404
 
-from dsar.cases.models import Proceeding, ProceedingStatus
+from dsar.cases.models import Proceeding
 from dsar.cases.selectors import visible_cases
+from dsar.deadlines import procedure
 
 from . import registry
 from .context import is_adverse, is_final_refusal, late_clocks, proceeding_facts
 from .models import LetterRequest
 from .registry import LetterSpec
-
-UNDECIDED = {
-    ProceedingStatus.DRAFT,
-    ProceedingStatus.FILED,
-    ProceedingStatus.IN_PROGRESS,
-    ProceedingStatus.AWAITING_REQUESTER,
-}
 
 
 def letter_fits(spec: LetterSpec, proceeding: Proceeding) -> bool:
@@ -34,7 +28,7 @@ def letter_fits(spec: LetterSpec, proceeding: Proceeding) -> bool:
     if spec.when == registry.ANY:
         return True
     if spec.when == registry.INITIAL:
-        return proceeding.status in UNDECIDED
+        return procedure.is_undecided(proceeding.status)
     facts = proceeding_facts(proceeding)
     late = bool(late_clocks(proceeding)) and proceeding.is_open
     if spec.when == registry.LATE:
@@ -51,7 +45,7 @@ def letter_fits(spec: LetterSpec, proceeding: Proceeding) -> bool:
 def with_history(proceeding: Proceeding) -> Proceeding:
     """Load the events and clocks the letters read, once, instead of once per letter."""
     prefetch_related_objects([proceeding], "events", "clocks")
-    if proceeding.parent_id:
+    if proceeding.parent is not None:
         prefetch_related_objects([proceeding.parent], "events")
     return proceeding
 
@@ -79,3 +73,11 @@ def letter_request_get(*, user, letter_request_id: int) -> LetterRequest:
     if letter_request is None:
         raise Http404("No such letter")
     return letter_request
+
+
+def letter_request_list(*, user):
+    return (
+        LetterRequest.objects.filter(case__in=visible_cases(user))
+        .select_related("document")
+        .order_by("-created_at", "-pk")
+    )

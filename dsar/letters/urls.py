@@ -17,6 +17,11 @@ urlpatterns = [
         views.letter_request_status,
         name="letter_request_status",
     ),
+    path(
+        "letters/request/<int:pk>/retry/",
+        views.letter_request_retry,
+        name="letter_request_retry",
+    ),
     path("letters/case/<int:pk>/report/", views.case_report, name="case_report"),
     path("documents/<int:pk>/download/", views.document_download, name="document_download"),
 ]

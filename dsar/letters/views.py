@@ -1,15 +1,19 @@
+import io
+
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from dsar.cases import selectors as case_selectors
 from dsar.core.exceptions import ApplicationError
+from dsar.core.uploads import ALLOWED_TYPES
 
 from . import registry, selectors, services
-from .context import prefill
+from .context import addressee_help, prefill
 from .forms import LetterForm, ReportForm
 from .models import Document
 
@@ -66,7 +70,7 @@ def letter_prepare(request, pk: int, code: str, language: str):
             else:
                 return redirect("letters:letter_request", pk=letter_request.pk)
     else:
-        form = LetterForm(initial=prefill(spec, proceeding), spec=spec)
+        form = LetterForm(initial=prefill(spec, proceeding, language), spec=spec)
     return render(
         request,
         "letters/letter_form.html",
@@ -78,6 +82,7 @@ def letter_prepare(request, pk: int, code: str, language: str):
             "form": form,
             "missing": missing,
             "identifiers": [IDENTIFIER_LABELS[i] for i in spec.identifiers],
+            "addressee": addressee_help(spec, proceeding),
         },
         status=400 if missing else 200,
     )
@@ -104,6 +109,20 @@ def letter_request_status(request, pk: int):
 
 
 @login_required
+@require_POST
+def letter_request_retry(request, pk: int):
+    """The "try again" button of a failed render."""
+    letter_request = selectors.letter_request_get(user=request.user, letter_request_id=pk)
+    try:
+        services.letter_request_retry(user=request.user, letter_request=letter_request)
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.info(request, _("The letter is queued again; this page updates by itself."))
+    return redirect("letters:letter_request", pk=letter_request.pk)
+
+
+@login_required
 @require_http_methods(["GET", "POST"])
 def case_report(request, pk: int):
     case = case_selectors.case_get(user=request.user, case_id=pk)
@@ -119,25 +138,29 @@ def case_report(request, pk: int):
 
 @login_required
 def document_download(request, pk: int):
-    document = case_selectors.document_get(user=request.user, document_id=pk)
+    document = case_selectors.document_get_for_download(user=request.user, document_id=pk)
     if not document.file:
         raise Http404("No file")
-    filename = _download_name(document)
+    content_type = document.content_type if document.content_type in ALLOWED_TYPES else ""
     response = FileResponse(
-        document.file.open("rb"),
-        as_attachment=request.GET.get("inline") != "1",
-        filename=filename,
-        content_type=document.content_type or "application/octet-stream",
+        io.BytesIO(document.read_content()),
+        as_attachment=request.GET.get("inline") != "1" or not content_type,
+        filename=download_name(document),
+        content_type=(
+            "text/plain; charset=utf-8"
+            if content_type == "text/plain"
+            else content_type or "application/octet-stream"
+        ),
     )
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
     return response
 
 
-def _download_name(document: Document) -> str:
-    if document.kind == Document.Kind.UPLOAD and document.original_name:
-        return document.original_name
-    if document.original_name:
-        return document.original_name
-    base = slugify(document.title) or "document"
-    return f"{base}.pdf" if document.content_type == "application/pdf" else base
+def download_name(document: Document) -> str:
+    """The original name's stem, made safe, with the extension of the detected type (a file
+    uploaded as ``x.exe`` that is really a PDF downloads as ``x.pdf``)."""
+    stem = (document.original_name or document.title or "").rsplit(".", 1)[0]
+    stem = ".".join(part for part in map(slugify, stem.split(".")) if part)[:100] or "document"
+    extension = ALLOWED_TYPES.get(document.content_type)
+    return f"{stem}.{extension}" if extension else stem

@@ -34,4 +34,4 @@ class NotificationAdmin(admin.ModelAdmin):
 class ReminderPreferenceAdmin(admin.ModelAdmin):
     list_display = ("user", "email_enabled", "in_app_enabled", "offsets", "digest")
     raw_id_fields = ("user",)
-    exclude = ("calendar_token",)
+    exclude = ("calendar_token_hash",)

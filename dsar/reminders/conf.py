@@ -20,15 +20,12 @@ def _int(name: str, default: int) -> int:
 
 def lease_seconds() -> int:
     """How long a claimed reminder stays 'sending' before another worker may take it over.
-    Must exceed the task time limit so a slow but alive send is never duplicated."""
-    return _int("DSAR_REMINDER_LEASE_SECONDS", 600)
+    Exceeds the delivery task's time limit, so a slow but alive send is never duplicated."""
+    from dsar.core.work import lease_seconds as work_lease_seconds
+
+    return _int("DSAR_REMINDER_LEASE_SECONDS", work_lease_seconds())
 
 
-def reenqueue_seconds() -> int:
-    """A pending reminder whose task was enqueued longer ago than this is enqueued again (the
-    broker may have lost the message, e.g. a Redis restart without persistence)."""
-    return _int("DSAR_REMINDER_REENQUEUE_SECONDS", 900)
-
-
-def retry_backoff_seconds(attempt: int) -> int:
-    return min(60 * 2 ** max(attempt - 1, 0), 6 * 3600)
+def digest_hour() -> int:
+    """Digests go out daily at this hour (UTC); weekly ones on Mondays."""
+    return _int("DSAR_DIGEST_HOUR", 7)

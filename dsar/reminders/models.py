@@ -4,8 +4,12 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from dsar.core.models import WorkRow
+from dsar.core.work import WorkKind, register
+
 
 def new_calendar_token() -> str:
+    """Only migration 0001 refers to this: tokens are now made by dsar.core.tokens."""
     return secrets.token_urlsafe(32)
 
 
@@ -34,7 +38,9 @@ class ReminderPreference(models.Model):
     # The largest offset, kept in step with ``offsets`` so the sweep can bound its date window
     # with one indexed MAX() instead of reading every user's preferences.
     max_offset = models.PositiveSmallIntegerField(default=7, db_index=True)
-    calendar_token = models.CharField(max_length=64, unique=True, default=new_calendar_token)
+    # SHA-256 of the secret in the calendar feed's address (see dsar.core.tokens); empty while
+    # the user has no feed. The address itself is shown once, when it is made.
+    calendar_token_hash = models.CharField(max_length=64, unique=True, null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -59,7 +65,7 @@ class ReminderPreference(models.Model):
         return sorted(values, reverse=True)
 
 
-class Reminder(models.Model):
+class Reminder(WorkRow):
     """One reminder for one recipient about one clock at one offset, for one due date.
 
     The unique constraint makes the sweep idempotent: a reminder is created once however many
@@ -90,10 +96,6 @@ class Reminder(models.Model):
     due_date = models.DateField()
     kind = models.CharField(max_length=12, choices=Kind.choices)
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.PENDING)
-    attempts = models.PositiveSmallIntegerField(default=0)
-    not_before = models.DateTimeField(null=True, blank=True)
-    enqueued_at = models.DateTimeField(null=True, blank=True)
-    lease_until = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
     emailed = models.BooleanField(default=False)
     last_error = models.TextField(blank=True)
@@ -108,6 +110,7 @@ class Reminder(models.Model):
         ]
         indexes = [
             models.Index(fields=["status", "enqueued_at"], name="reminder_status_enq"),
+            models.Index(fields=["status", "lease_until"], name="reminder_work_lease"),
             models.Index(fields=["recipient", "status"], name="reminder_recipient_status"),
         ]
 
@@ -135,3 +138,73 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+def _reminders_select(now):
+    from .services import reminders_select_for_delivery
+
+    return reminders_select_for_delivery()
+
+
+# Failed reminders keep a retry time while the failure is transient (the mail server was down):
+# they are retried until it answers again, and at once when any e-mail goes through.
+REMINDER_DELIVERY = register(
+    WorkKind(
+        name="reminder",
+        label=_("Reminders"),
+        model="reminders.Reminder",
+        task="dsar.reminders.tasks.send_reminder",
+        running=Reminder.Status.SENDING,
+        error_field="last_error",
+        retry_failed=True,
+        select=_reminders_select,
+    )
+)
+
+
+def _digests_select(now):
+    from .services import digests_due_user_ids
+
+    return digests_due_user_ids(now=now)
+
+
+def _digests_overview(now):
+    from .services import digests_overview
+
+    return digests_overview(now=now)
+
+
+# A digest is the set of a user's reminders waiting for it: the sweep finds users whose
+# reminders waited past the last scheduled digest time (a lost beat message, a dead worker).
+DIGEST_DELIVERY = register(
+    WorkKind(
+        name="digest",
+        label=_("Reminder digests"),
+        model="reminders.Reminder",
+        task="dsar.reminders.tasks.send_digest",
+        running=Reminder.Status.SENDING,
+        pending=Reminder.Status.DIGEST,
+        error_field="last_error",
+        select=_digests_select,
+        overview=_digests_overview,
+    )
+)
+
+
+class UnsubscribeToken(models.Model):
+    """The secret in one e-mail's unsubscribe link, stored as its SHA-256. It works until it
+    expires or the user cancels the links already sent."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="unsubscribe_tokens"
+    )
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["user", "expires_at"], name="unsubscribe_user_expires")]
+
+    def __str__(self) -> str:
+        return f"unsubscribe link of {self.user_id} until {self.expires_at:%Y-%m-%d}"

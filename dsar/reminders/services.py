@@ -22,14 +22,15 @@ from __future__ import annotations
 
 import datetime
 import logging
+import smtplib
 from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.core import signing
 from django.core.mail import EmailMultiAlternatives
 from django.db import connection, transaction
-from django.db.models import F, Max, Q
+from django.db.models import F, Max, Min, Q
+from django.db.models.functions import Coalesce
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -37,14 +38,32 @@ from django.utils.translation import gettext as _
 
 from dsar.accounts.models import Membership
 from dsar.cases.models import Clock
+from dsar.core.tokens import token_digest, token_new
+from dsar.core.work import (
+    is_transient_database_error,
+    retry_delay_seconds,
+    select_waiting,
+    work_claim,
+    work_fail,
+    work_mine,
+    work_release,
+)
+from dsar.deadlines import procedure
 
 from . import conf
-from .models import Notification, Reminder, ReminderPreference, new_calendar_token
+from .models import (
+    REMINDER_DELIVERY,
+    Notification,
+    Reminder,
+    ReminderPreference,
+    UnsubscribeToken,
+)
 from .selectors import OPEN_CLOCK_STATES
+from .texts import local_date, reminder_texts, whose
 
 logger = logging.getLogger(__name__)
 
-UNSUBSCRIBE_SALT = "dsar.reminders.unsubscribe"
+UNSUBSCRIBE_TOKEN_DAYS = 60
 RECIPIENT_ROLES = (Membership.Role.ADMIN, Membership.Role.ADVOCATE)
 
 
@@ -75,22 +94,59 @@ def preference_update(
 
 
 @transaction.atomic
-def calendar_token_reset(*, user) -> ReminderPreference:
+def calendar_token_issue(*, user) -> str:
+    """Make (or replace) the secret of the user's calendar feed and return it: it is stored only
+    as a digest, so this is the one moment it can be shown. The previous address stops working."""
     pref = _preference(user.pk)
-    pref.calendar_token = new_calendar_token()
-    pref.save(update_fields=["calendar_token", "updated_at"])
-    return pref
+    token = token_new()
+    pref.calendar_token_hash = token_digest(token)
+    pref.save(update_fields=["calendar_token_hash", "updated_at"])
+    return token
 
 
-def unsubscribe_token_make(*, user) -> str:
-    return signing.dumps({"u": user.pk}, salt=UNSUBSCRIBE_SALT, compress=True)
+@transaction.atomic
+def calendar_token_revoke(*, user) -> None:
+    pref = _preference(user.pk)
+    if pref.calendar_token_hash is not None:
+        pref.calendar_token_hash = None
+        pref.save(update_fields=["calendar_token_hash", "updated_at"])
+
+
+@transaction.atomic
+def unsubscribe_token_issue(*, user, now: datetime.datetime | None = None) -> str:
+    """A new secret for one e-mail's unsubscribe link, valid for ``UNSUBSCRIBE_TOKEN_DAYS``.
+    The user's expired links are deleted on the way, so the table stays small."""
+    now = now or timezone.now()
+    UnsubscribeToken.objects.filter(user=user, expires_at__lte=now).delete()
+    token = token_new()
+    UnsubscribeToken.objects.create(
+        user=user,
+        token_hash=token_digest(token),
+        expires_at=now + datetime.timedelta(days=UNSUBSCRIBE_TOKEN_DAYS),
+    )
+    return token
 
 
 def unsubscribe_token_user_id(*, token: str) -> int | None:
-    try:
-        return int(signing.loads(token, salt=UNSUBSCRIBE_SALT)["u"])
-    except (signing.BadSignature, KeyError, TypeError, ValueError):
-        return None
+    """The user an unsubscribe link belongs to, or None when it is unknown, expired or revoked."""
+    return (
+        UnsubscribeToken.objects.filter(
+            token_hash=token_digest(token),
+            expires_at__gt=timezone.now(),
+            revoked_at__isnull=True,
+            user__is_active=True,
+        )
+        .values_list("user_id", flat=True)
+        .first()
+    )
+
+
+@transaction.atomic
+def unsubscribe_tokens_revoke(*, user) -> int:
+    """Cancel the unsubscribe links of every e-mail already sent to ``user``."""
+    return UnsubscribeToken.objects.filter(
+        user=user, revoked_at__isnull=True, expires_at__gt=timezone.now()
+    ).update(revoked_at=timezone.now())
 
 
 @transaction.atomic
@@ -121,17 +177,13 @@ class SweepResult:
     selected: list[int] = field(default_factory=list)
 
 
-def _is_appeal(code: str) -> bool:
-    return code.endswith("-appeal-window")
-
-
 def _due_offset(
     *, code: str, due_date: datetime.date, state: str, offsets: list[int], today: datetime.date
 ) -> tuple[str, int] | None:
     """Which reminder (kind, offset) is due today for one clock, or None."""
-    if state == Clock.State.MISSED or due_date < today:
+    if procedure.is_late(state, due_date, today):
         return Reminder.Kind.MISSED, Reminder.MISSED_OFFSET
-    appeal = _is_appeal(code)
+    appeal = procedure.is_appeal_window(code)
     if appeal:
         offsets = sorted({*offsets, *conf.APPEAL_EXTRA_OFFSETS}, reverse=True)
     passed = [o for o in offsets if due_date - datetime.timedelta(days=o) <= today]
@@ -176,6 +228,7 @@ def reminders_create_due(*, today: datetime.date) -> tuple[int, int]:
             "state",
             "proceeding__case__owner_id",
             "proceeding__case__organization_id",
+            "proceeding__case__assignee_id",
         )
     )
     if not clocks:
@@ -187,12 +240,19 @@ def reminders_create_due(*, today: datetime.date) -> tuple[int, int]:
             organization_id__in=org_ids, role__in=RECIPIENT_ROLES
         ).values_list("organization_id", "user_id"):
             members[org_id].add(user_id)
-    recipient_ids = {row[4] for row in clocks} | {u for s in members.values() for u in s}
+    recipient_ids = (
+        {row[4] for row in clocks}
+        | {row[6] for row in clocks if row[6]}
+        | {u for s in members.values() for u in s}
+    )
     prefs = {p.user_id: p for p in ReminderPreference.objects.filter(user_id__in=recipient_ids)}
     default_offsets = list(conf.DEFAULT_OFFSETS)
     rows = []
-    for pk, code, due_date, state, owner_id, org_id in clocks:
-        for user_id in {owner_id} | members.get(org_id, set()):
+    for pk, code, due_date, state, owner_id, org_id, assignee_id in clocks:
+        # An assigned case reminds its owner and the colleague handling it; an unassigned
+        # shared case reminds every administrator and advocate of the organization.
+        team = {assignee_id} if assignee_id else members.get(org_id, set())
+        for user_id in {owner_id} | team:
             pref = prefs.get(user_id)
             if pref is not None and not (pref.email_enabled or pref.in_app_enabled):
                 continue
@@ -219,23 +279,28 @@ def reminders_create_due(*, today: datetime.date) -> tuple[int, int]:
 
 
 def reminders_select_for_delivery(*, limit: int = 10000) -> list[int]:
-    """Pending reminders never enqueued, enqueued long ago (lost message), or whose sending
-    lease expired (crashed worker). Marks them enqueued now."""
-    now = timezone.now()
-    stale = now - datetime.timedelta(seconds=conf.reenqueue_seconds())
-    ready = Q(not_before__isnull=True) | Q(not_before__lte=now)
-    qs = Reminder.objects.filter(
-        (
-            Q(status=Reminder.Status.PENDING)
-            & (Q(enqueued_at__isnull=True) | Q(enqueued_at__lt=stale))
-            & ready
-        )
-        | Q(status=Reminder.Status.SENDING, lease_until__lt=now)
-    )
-    ids = list(qs.order_by("pk").values_list("pk", flat=True)[:limit])
-    if ids:
-        Reminder.objects.filter(pk__in=ids).update(enqueued_at=now)
-    return ids
+    """Reminders to deliver now: pending never enqueued or enqueued long ago (lost message),
+    sending past their lease (crashed worker), failed with a retry time that came (mail outage).
+    Marks them enqueued now (``dsar.core.work``)."""
+    if Reminder.objects.filter(
+        status=Reminder.Status.FAILED, not_before__gt=timezone.now()
+    ).exists():
+        _probe_mail_server()
+    return select_waiting(kind=REMINDER_DELIVERY, now=timezone.now(), limit=limit)
+
+
+def _probe_mail_server() -> None:
+    """Reminders wait on a mail outage: if the mail server answers again, retry them now."""
+    from django.core.mail import get_connection
+
+    try:
+        mail_connection = get_connection(fail_silently=False)
+        mail_connection.open()
+        mail_connection.close()
+    except Exception as exc:  # noqa: BLE001 - still down; the capped backoff keeps retrying
+        logger.info("mail server still unreachable: %s", exc)
+        return
+    _mail_answered()
 
 
 def reminders_sweep(*, today: datetime.date | None = None) -> SweepResult:
@@ -253,26 +318,7 @@ def reminders_sweep(*, today: datetime.date | None = None) -> SweepResult:
 
 def reminder_claim(*, reminder_id: int) -> datetime.datetime | None:
     """Take a reminder for sending. Returns the lease end when this caller won it, else None."""
-    now = timezone.now()
-    lease = now + datetime.timedelta(seconds=conf.lease_seconds())
-    claimable = (
-        Q(status=Reminder.Status.PENDING) & (Q(not_before__isnull=True) | Q(not_before__lte=now))
-    ) | Q(status=Reminder.Status.SENDING, lease_until__lt=now)
-    changes = {
-        "status": Reminder.Status.SENDING,
-        "lease_until": lease,
-        "attempts": F("attempts") + 1,
-    }
-    with transaction.atomic():
-        qs = Reminder.objects.filter(claimable, pk=reminder_id)
-        if connection.features.has_select_for_update_skip_locked:
-            row = qs.select_for_update(skip_locked=True).values_list("pk", flat=True).first()
-            if row is None:
-                return None
-            Reminder.objects.filter(pk=row).update(**changes)
-        elif qs.update(**changes) != 1:
-            return None
-    return lease
+    return work_claim(kind=REMINDER_DELIVERY, pk=reminder_id, lease=conf.lease_seconds())
 
 
 def _still_relevant(reminder: Reminder) -> bool:
@@ -284,70 +330,9 @@ def _still_relevant(reminder: Reminder) -> bool:
     )
 
 
-def _consequence(clock: Clock) -> tuple[str, str]:
-    value = (clock.explanation or {}).get("consequence")
-    if isinstance(value, dict) and value.get("text"):
-        return str(value["text"]), str(value.get("citation", ""))
-    if isinstance(value, str) and value:
-        return value, ""
-    return (
-        _(
-            "The agency is late. You may write to ask when it will answer, ask for an "
-            "estimated completion date, and in many regimes treat the silence as a refusal "
-            "that you can appeal or take to the supervisory authority or a court. Check the "
-            "rule shown on the proceeding for what applies to you."
-        ),
-        clock.citation,
-    )
-
-
-def _proceeding_url(clock: Clock) -> str:
-    return settings.SITE_URL + clock.proceeding.get_absolute_url()
-
-
-def _reminder_texts(reminder: Reminder, today: datetime.date) -> dict:
-    """Title, body and context for a reminder, in the active language."""
-    clock = reminder.clock
-    days = (clock.due_date - today).days
-    ctx = {
-        "reminder": reminder,
-        "clock": clock,
-        "proceeding": clock.proceeding,
-        "case": clock.proceeding.case,
-        "url": _proceeding_url(clock),
-        "days_left": days,
-        "consequence": "",
-        "consequence_citation": "",
-    }
-    if reminder.kind == Reminder.Kind.MISSED:
-        title = _("Deadline passed: %(label)s (%(date)s)") % {
-            "label": _(clock.label),
-            "date": clock.due_date.isoformat(),
-        }
-        ctx["consequence"], ctx["consequence_citation"] = _consequence(clock)
-        body = ctx["consequence"]
-    elif reminder.kind == Reminder.Kind.APPEAL:
-        title = _("Your appeal window closes on %(date)s: %(label)s") % {
-            "label": _(clock.label),
-            "date": clock.due_date.isoformat(),
-        }
-        body = _("File the appeal before %(date)s; a late appeal can be refused.") % {
-            "date": clock.due_date.isoformat()
-        }
-    else:
-        title = _("Deadline on %(date)s: %(label)s") % {
-            "label": _(clock.label),
-            "date": clock.due_date.isoformat(),
-        }
-        body = _("%(days)s day(s) left.") % {"days": max(days, 0)}
-    ctx["title"] = title
-    ctx["body"] = body
-    return ctx
-
-
 def _unsubscribe_headers(user) -> tuple[str, dict]:
     url = settings.SITE_URL + reverse(
-        "reminders:unsubscribe", args=[unsubscribe_token_make(user=user)]
+        "reminders:unsubscribe", args=[unsubscribe_token_issue(user=user)]
     )
     return url, {
         "List-Unsubscribe": f"<{url}>",
@@ -376,39 +361,69 @@ def _send_mail(*, user, subject: str, template: str, ctx: dict, headers: dict) -
     message.send(fail_silently=False)
 
 
-def _record_failure(reminder: Reminder, lease: datetime.datetime, error: str) -> str:
+def _is_permanent(exc: BaseException) -> bool:
+    """The mail server refused this message for good (5xx), as opposed to being unreachable or
+    answering "try later" (4xx): only the former stops the retries."""
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        return bool(exc.recipients) and all(
+            int(code) >= 500 for code, _msg in exc.recipients.values()
+        )
+    if isinstance(exc, smtplib.SMTPResponseException):
+        return 500 <= exc.smtp_code < 600
+    return False
+
+
+def _notify_not_emailed(reminder: Reminder) -> None:
+    with translation.override(reminder.recipient.language or "en"):
+        Notification.objects.create(
+            user=reminder.recipient,
+            level="error",
+            title=_("We could not e-mail you a reminder for %(whose)s: %(label)s")
+            % {"label": _(reminder.clock.label), "whose": whose(reminder.clock.proceeding.case)},
+            body=_(
+                "The deadline is %(date)s. We keep trying to send the e-mail; check the e-mail "
+                "address in your account. The error has been recorded for the administrators."
+            )
+            % {"date": local_date(reminder.due_date)},
+            url=reminder.clock.proceeding.get_absolute_url(),
+        )
+
+
+def _record_failure(reminder: Reminder, lease: datetime.datetime, exc: BaseException) -> str:
+    """A failed e-mail. Attempts count per outage: within the budget the reminder waits and is
+    tried again with a backoff; past it the reminder is shown as failed, and what could not be
+    e-mailed is shown in-app — but a transient failure keeps a (capped) retry time, and the first
+    e-mail that goes through retries every such reminder at once (``_mail_answered``)."""
+    error = f"{type(exc).__name__}: {exc}"
     attempts = Reminder.objects.filter(pk=reminder.pk).values_list("attempts", flat=True).first()
     attempts = attempts or 0
-    if attempts >= conf.MAX_ATTEMPTS:
+    permanent = _is_permanent(exc)
+    if permanent or attempts >= conf.MAX_ATTEMPTS:
+        retry_at = (
+            None
+            if permanent
+            else timezone.now() + datetime.timedelta(seconds=retry_delay_seconds(attempts))
+        )
         with transaction.atomic():
-            done = Reminder.objects.filter(
-                pk=reminder.pk, status=Reminder.Status.SENDING, lease_until=lease
-            ).update(status=Reminder.Status.FAILED, last_error=error[:2000], lease_until=None)
-            if done:
-                with translation.override(reminder.recipient.language or "en"):
-                    Notification.objects.create(
-                        user=reminder.recipient,
-                        level="error",
-                        title=_("We could not e-mail you a reminder: %(label)s")
-                        % {"label": _(reminder.clock.label)},
-                        body=_(
-                            "The deadline is %(date)s. Check the e-mail address in your "
-                            "account; the error has been recorded for the administrators."
-                        )
-                        % {"date": reminder.due_date.isoformat()},
-                        url=reminder.clock.proceeding.get_absolute_url(),
-                    )
+            done = work_fail(
+                kind=REMINDER_DELIVERY, pk=reminder.pk, lease=lease, error=error, retry_at=retry_at
+            )
+            # Once per outage: when the budget runs out (attempts restart after an outage).
+            if done and (permanent or attempts == conf.MAX_ATTEMPTS):
+                _notify_not_emailed(reminder)
         return "failed"
-    Reminder.objects.filter(
-        pk=reminder.pk, status=Reminder.Status.SENDING, lease_until=lease
-    ).update(
-        status=Reminder.Status.PENDING,
-        last_error=error[:2000],
-        lease_until=None,
-        not_before=timezone.now()
-        + datetime.timedelta(seconds=conf.retry_backoff_seconds(attempts)),
-    )
+    work_release(kind=REMINDER_DELIVERY, pk=reminder.pk, lease=lease, error=error, attempt=attempts)
     return "retry"
+
+
+def _mail_answered() -> int:
+    """An e-mail went through: the outage is over. Reminders waiting on a backoff because of it
+    are retried at once, with their attempts counted afresh."""
+    now = timezone.now()
+    return Reminder.objects.filter(
+        Q(status=Reminder.Status.FAILED, not_before__gt=now)
+        | Q(status=Reminder.Status.PENDING, not_before__gt=now, attempts__gt=0)
+    ).update(not_before=now, attempts=0, enqueued_at=None)
 
 
 def reminder_deliver(*, reminder_id: int) -> str:
@@ -417,12 +432,30 @@ def reminder_deliver(*, reminder_id: int) -> str:
     lease = reminder_claim(reminder_id=reminder_id)
     if lease is None:
         return "busy"
+    try:
+        return _deliver_claimed(reminder_id=reminder_id, lease=lease)
+    except Exception as exc:
+        if not is_transient_database_error(exc):
+            raise
+        # The database hiccuped: back to waiting with a backoff. If even this fails, the lease
+        # expires and the sweep takes the reminder again.
+        logger.warning("reminder %s: database error: %s", reminder_id, exc)
+        attempts = Reminder.objects.filter(pk=reminder_id).values_list("attempts", flat=True)
+        work_release(
+            kind=REMINDER_DELIVERY,
+            pk=reminder_id,
+            lease=lease,
+            error=f"{type(exc).__name__}: {exc}",
+            attempt=attempts.first() or 1,
+        )
+        return "retry"
+
+
+def _deliver_claimed(*, reminder_id: int, lease: datetime.datetime) -> str:
     reminder = Reminder.objects.select_related(
         "recipient", "clock", "clock__proceeding", "clock__proceeding__case"
     ).get(pk=reminder_id)
-    mine = Reminder.objects.filter(
-        pk=reminder.pk, status=Reminder.Status.SENDING, lease_until=lease
-    )
+    mine = work_mine(kind=REMINDER_DELIVERY, pk=reminder.pk, lease=lease)
     if not _still_relevant(reminder):
         mine.update(status=Reminder.Status.CANCELLED, lease_until=None)
         return "cancelled"
@@ -435,7 +468,7 @@ def reminder_deliver(*, reminder_id: int) -> str:
     email_now = pref.email_enabled and not to_digest and not reminder.emailed and user.email
     today = timezone.localdate()
     with translation.override(user.language or settings.LANGUAGE_CODE):
-        ctx = _reminder_texts(reminder, today)
+        ctx = reminder_texts(reminder, today)
         if pref.in_app_enabled:
             # In-app first: its own channel, idempotent (one notification per reminder).
             Notification.objects.get_or_create(
@@ -462,22 +495,67 @@ def reminder_deliver(*, reminder_id: int) -> str:
                 )
             except Exception as exc:  # noqa: BLE001 - any transport error is retried
                 logger.warning("reminder %s: e-mail failed: %s", reminder.pk, exc)
-                return _record_failure(reminder, lease, f"{type(exc).__name__}: {exc}")
+                return _record_failure(reminder, lease, exc)
     # The very next statement after the mail server accepted the message, one autocommitted
     # UPDATE: this is the only window in which a crash leads to a second send.
     mine.update(
         status=Reminder.Status.DIGEST if to_digest else Reminder.Status.SENT,
         emailed=bool(email_now) or reminder.emailed,
-        sent_at=timezone.now(),
+        # For a digest, when it first joined one: a reminder taken back from a dead digest keeps
+        # its place, so the sweep sees its digest is overdue.
+        sent_at=Coalesce(F("sent_at"), timezone.now()) if to_digest else timezone.now(),
         lease_until=None,
+        not_before=None,
         last_error="",
     )
+    if email_now and (reminder.last_error or reminder.attempts > 1):
+        _mail_answered()
     return "digest" if to_digest else "sent"
 
 
+def digest_due_at(*, frequency: str, now: datetime.datetime) -> datetime.datetime:
+    """The latest scheduled digest time at or before ``now`` (daily at ``DSAR_DIGEST_HOUR``
+    UTC; weekly on Mondays at that hour)."""
+    at = now.replace(hour=conf.digest_hour(), minute=0, second=0, microsecond=0)
+    if at > now:
+        at -= datetime.timedelta(days=1)
+    if frequency == ReminderPreference.Digest.WEEKLY:
+        at -= datetime.timedelta(days=at.weekday())
+    return at
+
+
+def _overdue_digests(now: datetime.datetime):
+    q = Q()
+    for frequency in (ReminderPreference.Digest.DAILY, ReminderPreference.Digest.WEEKLY):
+        q |= Q(
+            recipient__reminder_preference__digest=frequency,
+            sent_at__lt=digest_due_at(frequency=frequency, now=now),
+        )
+    return Reminder.objects.filter(q, status=Reminder.Status.DIGEST)
+
+
+def digests_due_user_ids(*, now: datetime.datetime) -> list[int]:
+    """Users with reminders that waited past their last scheduled digest: the beat's message
+    was lost or the digest's worker died. The work sweep sends their digest now."""
+    return sorted(set(_overdue_digests(now).values_list("recipient_id", flat=True)[:5000]))
+
+
+def digests_overview(*, now: datetime.datetime) -> dict:
+    waiting = Reminder.objects.filter(status=Reminder.Status.DIGEST)
+    oldest = waiting.aggregate(m=Min("sent_at"))["m"]
+    return {
+        "pending": waiting.count(),
+        "running": 0,
+        "stuck": _overdue_digests(now).count(),
+        "failed": 0,
+        "oldest_pending_seconds": int((now - oldest).total_seconds()) if oldest else None,
+        "failed_items": [],
+        "stuck_items": [],
+    }
+
+
 def digests_send(*, frequency: str) -> int:
-    """Send one digest e-mail per user whose reminders are waiting for it. Returns e-mails sent.
-    Each user's rows are claimed like single reminders, so concurrent runs never double-send."""
+    """Send one digest e-mail per user whose reminders are waiting for it. Returns e-mails sent."""
     user_ids = (
         Reminder.objects.filter(
             status=Reminder.Status.DIGEST, recipient__reminder_preference__digest=frequency
@@ -485,49 +563,91 @@ def digests_send(*, frequency: str) -> int:
         .values_list("recipient_id", flat=True)
         .distinct()
     )
-    sent = 0
-    for user_id in list(user_ids):
-        now = timezone.now()
-        lease = now + datetime.timedelta(seconds=conf.lease_seconds())
-        with transaction.atomic():
-            qs = Reminder.objects.filter(recipient_id=user_id, status=Reminder.Status.DIGEST)
-            if connection.features.has_select_for_update_skip_locked:
-                ids = list(qs.select_for_update(skip_locked=True).values_list("pk", flat=True))
-                qs = Reminder.objects.filter(pk__in=ids)
-            qs.update(status=Reminder.Status.SENDING, lease_until=lease)
-        mine = Reminder.objects.filter(
-            recipient_id=user_id, status=Reminder.Status.SENDING, lease_until=lease
-        )
-        reminders = list(
-            mine.select_related(
-                "recipient", "clock", "clock__proceeding", "clock__proceeding__case"
-            ).order_by("due_date")
-        )
-        if not reminders:
-            continue
-        user = reminders[0].recipient
-        pref = _preference(user_id)
-        if not pref.email_enabled or not user.email:
-            mine.update(status=Reminder.Status.SENT, lease_until=None)
-            continue
-        today = timezone.localdate()
-        with translation.override(user.language or settings.LANGUAGE_CODE):
-            items = [_reminder_texts(r, today) for r in reminders if _still_relevant(r)]
+    return sum(digest_deliver(user_id=user_id) for user_id in list(user_ids))
+
+
+def digest_deliver(*, user_id: int) -> int:
+    """Send one user's digest of waiting reminders; returns 1 if an e-mail went out.
+
+    The user's waiting rows are claimed like single reminders (``SKIP LOCKED`` / check-and-set,
+    with a lease), so concurrent runs never send twice. A worker that dies leaves them claimed;
+    when the lease expires the reminder sweep puts them back to waiting with their original time,
+    so the work sweep sees the digest is overdue and sends it."""
+    now = timezone.now()
+    lease = now + datetime.timedelta(seconds=conf.lease_seconds())
+    with transaction.atomic():
+        qs = Reminder.objects.filter(recipient_id=user_id, status=Reminder.Status.DIGEST)
+        if connection.features.has_select_for_update_skip_locked:
+            ids = list(qs.select_for_update(skip_locked=True).values_list("pk", flat=True))
+            qs = Reminder.objects.filter(pk__in=ids, status=Reminder.Status.DIGEST)
+        qs.update(status=Reminder.Status.SENDING, lease_until=lease)
+    mine = Reminder.objects.filter(
+        recipient_id=user_id, status=Reminder.Status.SENDING, lease_until=lease
+    )
+    reminders = list(
+        mine.select_related(
+            "recipient", "clock", "clock__proceeding", "clock__proceeding__case"
+        ).order_by("due_date")
+    )
+    if not reminders:
+        return 0
+    user = reminders[0].recipient
+    pref = _preference(user_id)
+    if not pref.email_enabled or not user.email:
+        mine.update(status=Reminder.Status.SENT, lease_until=None)
+        return 0
+    today = timezone.localdate()
+    with translation.override(user.language or settings.LANGUAGE_CODE):
+        items = [reminder_texts(r, today) for r in reminders if _still_relevant(r)]
+        try:
+            if items:
+                _send_mail(
+                    user=user,
+                    subject=_("Your deadlines: %(count)s reminder(s)") % {"count": len(items)},
+                    template="digest",
+                    ctx={"items": items},
+                    headers={"X-DSAR-Digest": str(user.pk)},
+                )
+        except Exception as exc:  # noqa: BLE001 - the rows wait for the next digest
+            logger.warning("digest for user %s failed: %s", user_id, exc)
+            mine.update(status=Reminder.Status.DIGEST, lease_until=None, last_error=str(exc))
+            return 0
+    mine.update(status=Reminder.Status.SENT, emailed=True, lease_until=None, sent_at=timezone.now())
+    return 1 if items else 0
+
+
+# --- notices (sharing and account security) --------------------------------------------------
+
+
+def notice_send(*, user, title: str, body: str = "", url: str = "") -> Notification:
+    """Tell a user something about their account or their cases (a change of sharing, an
+    invitation): an in-app notification now, and an e-mail once the transaction commits.
+
+    These are not reminders, so the reminder switches do not silence them: a change of who can
+    read one's case is always told. Strings arrive already translated into the user's language.
+    A failed e-mail is logged; the in-app notification stays."""
+    notification = Notification.objects.create(
+        user=user, level="warning", title=title[:300], body=body, url=url
+    )
+    if user.email:
+        recipient, absolute = user.email, (settings.SITE_URL + url if url else "")
+        language = user.language or settings.LANGUAGE_CODE
+
+        def send() -> None:
+            with translation.override(language):
+                ctx = {"title": title, "body": body, "url": absolute, "language": language}
+                message = EmailMultiAlternatives(
+                    subject=title,
+                    body=render_to_string("reminders/email/notice.txt", ctx),
+                    to=[recipient],
+                )
+                message.attach_alternative(
+                    render_to_string("reminders/email/notice.html", ctx), "text/html"
+                )
             try:
-                if items:
-                    _send_mail(
-                        user=user,
-                        subject=_("Your deadlines: %(count)s reminder(s)") % {"count": len(items)},
-                        template="digest",
-                        ctx={"items": items},
-                        headers={"X-DSAR-Digest": str(user.pk)},
-                    )
-            except Exception as exc:  # noqa: BLE001
-                logger.warning("digest for user %s failed: %s", user_id, exc)
-                mine.update(status=Reminder.Status.DIGEST, lease_until=None, last_error=str(exc))
-                continue
-            mine.update(
-                status=Reminder.Status.SENT, emailed=True, lease_until=None, sent_at=timezone.now()
-            )
-            sent += 1 if items else 0
-    return sent
+                message.send(fail_silently=False)
+            except Exception as exc:  # noqa: BLE001 - the in-app notification is kept
+                logger.warning("notice to user %s: e-mail failed: %s", user.pk, exc)
+
+        transaction.on_commit(send)
+    return notification

@@ -13,6 +13,16 @@ urlpatterns = [
         views.calendar_reset_view,
         name="calendar_reset",
     ),
+    path(
+        "settings/reminders/calendar/revoke/",
+        views.calendar_revoke_view,
+        name="calendar_revoke",
+    ),
+    path(
+        "settings/reminders/unsubscribe-links/revoke/",
+        views.unsubscribe_links_revoke_view,
+        name="unsubscribe_links_revoke",
+    ),
     path("calendar/<str:token>.ics", views.calendar_feed_view, name="calendar_feed"),
     path("unsubscribe/<str:token>/", views.unsubscribe_view, name="unsubscribe"),
 ]

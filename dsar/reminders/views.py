@@ -2,33 +2,48 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponseNotModified
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.cache import get_conditional_response
+from django.utils.http import http_date
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
-from .calendar import calendar_feed_render
+from .calendar import calendar_feed_get
 from .forms import PreferenceForm
-from .models import ReminderPreference
-from .selectors import notification_list, notification_unread_count, preference_get
+from .selectors import (
+    calendar_user_by_token,
+    notification_list,
+    notification_unread_count,
+    preference_get,
+)
 from .services import (
-    calendar_token_reset,
+    calendar_token_issue,
+    calendar_token_revoke,
     email_unsubscribe,
     notification_mark_read,
     preference_update,
     unsubscribe_token_user_id,
+    unsubscribe_tokens_revoke,
 )
+from .texts import notification_texts
 
 
 @login_required
 def notification_list_view(request):
     page = Paginator(notification_list(user=request.user), 50).get_page(request.GET.get("page"))
+    today = timezone.localdate()
+    items = []
+    for notification in page.object_list:
+        title, body = notification_texts(notification, today)
+        items.append({"n": notification, "title": title, "body": body})
     return render(
         request,
         "reminders/notification_list.html",
-        {"page": page, "unread": notification_unread_count(user=request.user)},
+        {"page": page, "items": items, "unread": notification_unread_count(user=request.user)},
     )
 
 
@@ -41,6 +56,15 @@ def notification_read_view(request):
     return redirect("reminders:notifications")
 
 
+def _initial(pref) -> dict:
+    return {
+        "email_enabled": pref.email_enabled,
+        "in_app_enabled": pref.in_app_enabled,
+        "offsets": pref.offsets,
+        "digest": pref.digest,
+    }
+
+
 @login_required
 def preferences_view(request):
     pref = preference_get(user=request.user)
@@ -51,15 +75,14 @@ def preferences_view(request):
             messages.success(request, _("Your reminder settings were saved."))
             return redirect("reminders:preferences")
     else:
-        form = PreferenceForm(
-            initial={
-                "email_enabled": pref.email_enabled,
-                "in_app_enabled": pref.in_app_enabled,
-                "offsets": pref.offsets,
-                "digest": pref.digest,
-            }
-        )
-    feed_url = settings.SITE_URL + reverse("reminders:calendar_feed", args=[pref.calendar_token])
+        form = PreferenceForm(initial=_initial(pref))
+    return _preferences_page(request, form=form, pref=pref)
+
+
+def _preferences_page(request, *, form, pref, new_calendar_token: str | None = None):
+    feed_url = None
+    if new_calendar_token:
+        feed_url = settings.SITE_URL + reverse("reminders:calendar_feed", args=[new_calendar_token])
     return render(
         request, "reminders/preferences.html", {"form": form, "pref": pref, "feed_url": feed_url}
     )
@@ -68,25 +91,52 @@ def preferences_view(request):
 @login_required
 @require_POST
 def calendar_reset_view(request):
-    calendar_token_reset(user=request.user)
+    """Make a new calendar address and show it, on this response only: it is stored hashed."""
+    token = calendar_token_issue(user=request.user)
+    pref = preference_get(user=request.user)
+    form = PreferenceForm(initial=_initial(pref))
     messages.success(
-        request, _("Your calendar address was changed; the old address no longer works.")
+        request,
+        _(
+            "Your new calendar address is below. Copy it now: it is not shown again. "
+            "Any previous address no longer works."
+        ),
+    )
+    return _preferences_page(request, form=form, pref=pref, new_calendar_token=token)
+
+
+@login_required
+@require_POST
+def calendar_revoke_view(request):
+    calendar_token_revoke(user=request.user)
+    messages.success(request, _("Your calendar feed was turned off; its address no longer works."))
+    return redirect("reminders:preferences")
+
+
+@login_required
+@require_POST
+def unsubscribe_links_revoke_view(request):
+    unsubscribe_tokens_revoke(user=request.user)
+    messages.success(
+        request, _("The unsubscribe links in the e-mails you were already sent no longer work.")
     )
     return redirect("reminders:preferences")
 
 
 def calendar_feed_view(request, token: str):
-    pref = (
-        ReminderPreference.objects.select_related("user")
-        .filter(calendar_token=token, user__is_active=True)
-        .first()
-    )
-    if pref is None:
+    user = calendar_user_by_token(token=token)
+    if user is None:
         raise Http404("No such calendar")
-    response = HttpResponse(
-        calendar_feed_render(user=pref.user), content_type="text/calendar; charset=utf-8"
-    )
-    response["Content-Disposition"] = 'inline; filename="dsar-deadlines.ics"'
+    feed = calendar_feed_get(user=user, if_none_match=request.headers.get("If-None-Match", ""))
+    if feed.body is None:
+        response = HttpResponseNotModified()
+    else:
+        response = get_conditional_response(
+            request, etag=feed.etag, last_modified=int(feed.last_modified.timestamp())
+        ) or HttpResponse(feed.body, content_type="text/calendar; charset=utf-8")
+        response["Content-Disposition"] = 'inline; filename="dsar-deadlines.ics"'
+    response["ETag"] = feed.etag
+    response["Last-Modified"] = http_date(feed.last_modified.timestamp())
     response["Cache-Control"] = "private, max-age=300"
     response["X-Robots-Tag"] = "noindex"
     return response

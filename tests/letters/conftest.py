@@ -1,3 +1,4 @@
+import io
 import shutil
 import subprocess
 
@@ -5,8 +6,15 @@ import pytest
 from pypdf import PdfReader
 
 
-def pdf_text(path_or_file) -> str:
-    reader = PdfReader(path_or_file)
+def pdf_bytes(document) -> io.BytesIO:
+    """A stored document is encrypted on disk: read it decrypted."""
+    return io.BytesIO(document.read_content())
+
+
+def pdf_text(path_or_document) -> str:
+    if hasattr(path_or_document, "read_content"):
+        path_or_document = pdf_bytes(path_or_document)
+    reader = PdfReader(path_or_document)
     text = " ".join(page.extract_text() or "" for page in reader.pages)
     return " ".join(text.split())
 

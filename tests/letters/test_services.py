@@ -2,6 +2,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from dsar.cases import services as case_services
 from dsar.core.exceptions import ApplicationError
 from dsar.letters import registry, services
 from dsar.letters.models import Document, LetterRequest
@@ -33,16 +34,17 @@ def test_missing_addressee_address_blocks_rendering_with_a_clear_message(user):
     assert LetterRequest.objects.count() == 0
 
 
-def test_form_shows_the_addressee_placeholder_when_the_directory_has_no_address(client, user):
+def test_form_asks_for_the_addressee_when_the_directory_has_no_address(client, user):
     proceeding = make_proceeding(user)
     client.force_login(user)
     url = reverse("letters:letter_prepare", args=[proceeding.pk, "foia-access", "en"])
-    assert "[[addressee address]]" in client.get(url).content.decode()
+    page = client.get(url).content.decode()
+    assert "[[" not in page and 'id="addressee-missing"' in page
     data = {k: v for k, v in sample_inputs(FOIA).items() if v is not False}
-    data["addressee_address"] = "[[addressee address]]"
+    data["addressee_address"] = ""
     response = client.post(url, data)
     assert response.status_code == 400
-    assert "[[addressee address]]" in response.content.decode()
+    assert "Addressee&#x27;s postal address" in response.content.decode()
     assert LetterRequest.objects.count() == 0
 
 
@@ -97,6 +99,17 @@ def test_same_inputs_serve_the_stored_document_without_rendering_again(user, mon
     again = services.letter_request_render(letter_request_id=again.pk)
     assert again.document_id == first.document_id
     assert Document.objects.filter(kind="letter").count() == 1
+
+
+def test_a_deleted_letter_is_made_again_when_asked_for_again(user):
+    from dsar.cases.services import document_remove
+
+    proceeding = make_proceeding(user)
+    first = services.letter_request_render(letter_request_id=_create(user, proceeding).pk)
+    document_remove(user=user, document=first.document)
+    again = services.letter_request_render(letter_request_id=_create(user, proceeding).pk)
+    assert again.pk == first.pk and again.status == "ready"
+    assert again.document_id and again.document_id != first.document_id
 
 
 def test_changed_inputs_make_a_new_letter(user):
@@ -251,22 +264,23 @@ def test_anonymous_users_are_sent_to_login(client, user):
     assert response.status_code == 302
 
 
-def test_uploaded_documents_download_with_their_name(client, user):
+def test_uploaded_documents_download_decrypted_with_a_safe_name(client, user):
     proceeding = make_proceeding(user)
-    document = Document.objects.create(
+    pdf = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+    document = case_services.document_upload(
+        user=user,
         case=proceeding.case,
-        kind=Document.Kind.UPLOAD,
-        title="Agency letter",
-        original_name="cbp-answer.pdf",
-        content_type="application/pdf",
-        size=8,
-        sha256="0" * 64,
-        file=SimpleUploadedFile("cbp-answer.pdf", b"%PDF-1.4"),
+        upload=SimpleUploadedFile("CBP answer (Ana).exe", pdf),
     )
     client.force_login(user)
     response = client.get(reverse("letters:document_download", args=[document.pk]))
     assert response.status_code == 200
-    assert 'filename="cbp-answer.pdf"' in response["Content-Disposition"]
+    assert b"".join(response.streaming_content) == pdf
+    # The extension comes from the detected type, never from the uploaded name.
+    assert 'filename="cbp-answer-ana.pdf"' in response["Content-Disposition"]
+    assert response["Content-Type"] == "application/pdf"
+    directives = {d.strip() for d in response["Cache-Control"].split(",")}
+    assert directives == {"private", "no-store"}  # in any order
 
 
 def test_case_report_page_generates_the_report(client, user, django_capture_on_commit_callbacks):
@@ -300,7 +314,7 @@ def test_addressee_comes_from_the_directory_and_appeals_never_use_the_request_ad
     )
     assert prefill(FOIA, proceeding)["addressee_address"].startswith("CBP FOIA")
     appeal = registry.letter_spec("foia-appeal")
-    assert prefill(appeal, proceeding)["addressee_address"] == "[[addressee address]]"
+    assert prefill(appeal, proceeding)["addressee_address"] == ""
     Channel.objects.create(
         code="letters-test-appeal-postal",
         agency=proceeding.agency,

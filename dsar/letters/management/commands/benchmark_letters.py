@@ -8,6 +8,7 @@ of letters with none lost or duplicated.
 Prints its figures; asserts nothing (the tests check behaviour, this measures it).
 """
 
+import io
 import os
 import statistics
 import subprocess
@@ -135,7 +136,7 @@ class Command(BaseCommand):
             started = time.perf_counter()
             html_to_pdf(html)
             pdf_times.append(time.perf_counter() - started)
-            pages.append(len(PdfReader(letter_request.document.file.path).pages))
+            pages.append(len(PdfReader(io.BytesIO(letter_request.document.read_content())).pages))
         out(
             f"render (service: template + PDF + store), {samples} letters of "
             f"{min(pages)}–{max(pages)} pages: "
@@ -283,8 +284,7 @@ class Command(BaseCommand):
                 log.close()
 
     def _cleanup(self, case: Case) -> None:
-        for document in Document.objects.filter(case=case):
-            document.file.delete(save=False)
+        # Deleting the rows removes their files once committed (see dsar.letters.apps).
         LetterRequest.objects.filter(case=case).delete()
         Document.objects.filter(case=case).delete()
         case.proceedings.all().delete()

@@ -49,7 +49,7 @@ class Command(BaseCommand):
         for spec in registry.LETTERS:
             proceeding, fits = self._pick(spec, proceedings)
             for language in spec.languages:
-                inputs = prefill(spec, proceeding)
+                inputs = prefill(spec, proceeding, language)
                 for name in spec.fields:
                     value = inputs.get(name)
                     unfilled = isinstance(value, str) and PLACEHOLDER.search(value)

@@ -3,20 +3,31 @@
 Creates a throwaway database (``dsar_bench`` by default), migrates it, bulk-loads synthetic
 proceedings with ``INSERT ... SELECT generate_series`` (1,000 of them with a reminder due, the rest
 with clocks outside the reminder window, met, closed or long missed), runs the sweep with delivery
-tasks enqueued to a Redis database nobody consumes (purged afterwards), prints the timings for each
-size, and drops the database unless ``--keep``.
+tasks enqueued to a queue of its own that nobody consumes (emptied and deleted afterwards; no other
+queue is touched), prints the timings for each size, and drops the database unless ``--keep``.
+
+The broker comes from the environment (``CELERY_BROKER_URL`` or ``REDIS_URL``, or ``--broker``);
+without one, the benchmark starts its own ``redis-server`` on a free port and stops it.
 """
 
 import os
+import secrets
+import socket
 import statistics
 import subprocess
 import sys
 import time
-from urllib.parse import urlsplit, urlunsplit
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
 
 FILLERS = {
     "bigint": "0",
@@ -61,7 +72,11 @@ class Command(BaseCommand):
             help="Comma-separated sizes to measure (default: 100000 and --proceedings).",
         )
         parser.add_argument("--database", default="dsar_bench")
-        parser.add_argument("--broker", default="redis://127.0.0.1:6379/14")
+        parser.add_argument(
+            "--broker",
+            default=os.environ.get("CELERY_BROKER_URL") or os.environ.get("REDIS_URL") or "",
+        )
+        parser.add_argument("--queue", default="", help="internal: the benchmark's own queue")
         parser.add_argument("--repeat", type=int, default=9)
         parser.add_argument("--keep", action="store_true", help="Keep the database afterwards.")
         parser.add_argument("--inner", action="store_true", help=HIDDEN)
@@ -77,25 +92,28 @@ class Command(BaseCommand):
     # --- outer: create the throwaway database and run the measurement in it --------------------
 
     def _outer(self, sizes, opts):
-        import psycopg
+        from dsar.core.benchdb import database_create, database_drop
 
-        base = os.environ.get("BENCH_DATABASE_URL") or os.environ.get(
-            "DATABASE_URL", "postgres://postgres@127.0.0.1:5432/postgres"
-        )
-        if not base.startswith("postgres"):
-            base = "postgres://postgres@127.0.0.1:5432/postgres"
-        parts = urlsplit(base)
-        admin_url = urlunsplit(parts._replace(path="/postgres"))
-        bench_url = urlunsplit(parts._replace(path="/" + opts["database"]))
         if not opts["database"].startswith("dsar_bench"):
             raise CommandError("The benchmark database name must start with 'dsar_bench'.")
-        with psycopg.connect(admin_url, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{opts["database"]}"')
-            conn.execute(f'CREATE DATABASE "{opts["database"]}"')
+        # Refuses to replace a database it did not create.
+        bench_url = database_create(opts["database"], replace=True)
+        broker, redis = opts["broker"], None
+        if not broker:
+            port = _free_port()
+            redis = subprocess.Popen(
+                ["redis-server", "--port", str(port), "--save", "", "--appendonly", "no"],
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
+            broker = f"redis://127.0.0.1:{port}/0"
+            time.sleep(0.5)
+        queue = f"dsar-benchmark-{secrets.token_hex(4)}"
+        self.stdout.write(f"broker {broker}, queue {queue} (no other queue is touched)")
         env = dict(
             os.environ,
             DATABASE_URL=bench_url,
-            CELERY_BROKER_URL=opts["broker"],
+            CELERY_BROKER_URL=broker,
             CELERY_TASK_ALWAYS_EAGER="false",
             DJANGO_SETTINGS_MODULE="dsar.settings.local",
         )
@@ -115,15 +133,18 @@ class Command(BaseCommand):
                     "--repeat",
                     str(opts["repeat"]),
                     "--broker",
-                    opts["broker"],
+                    broker,
+                    "--queue",
+                    queue,
                 ],
                 env=env,
                 check=True,
             )
         finally:
-            if not opts["keep"]:
-                with psycopg.connect(admin_url, autocommit=True) as conn:
-                    conn.execute(f'DROP DATABASE IF EXISTS "{opts["database"]}" WITH (FORCE)')
+            if redis is not None:
+                redis.terminate()
+                redis.wait(timeout=30)
+            if not opts["keep"] and database_drop(opts["database"]):
                 self.stdout.write(f"dropped {opts['database']}")
 
     # --- inner: load data and measure (runs inside the throwaway database) ---------------------
@@ -139,6 +160,11 @@ class Command(BaseCommand):
             "dsar_bench"
         ):
             raise CommandError("--inner runs only inside a dsar_bench* PostgreSQL database.")
+        if not opts["queue"].startswith("dsar-benchmark-"):
+            raise CommandError("--inner needs the benchmark's own --queue.")
+        # Every delivery task goes to the benchmark's own queue, the only one it empties.
+        current_app.conf.task_default_queue = opts["queue"]
+        self.queue = opts["queue"]
         due = opts["due"]
         self._seed_reference()
         loaded = 0
@@ -174,6 +200,7 @@ class Command(BaseCommand):
                 f"{statistics.median(select_timings) * 1000:.0f} ms, enqueue median "
                 f"{statistics.median(enqueue_timings) * 1000:.0f} ms; {opts['repeat']} runs"
             )
+        self._delete_queue(current_app)
         if len(results) > 1:
             (small, t_small, s_small), (big, t_big, s_big) = results[0], results[-1]
             self.stdout.write(
@@ -186,7 +213,11 @@ class Command(BaseCommand):
 
     def _purge(self, app) -> None:
         with app.connection_for_write() as conn:
-            conn.default_channel.queue_purge("celery")
+            conn.default_channel.queue_purge(self.queue)
+
+    def _delete_queue(self, app) -> None:
+        with app.connection_for_write() as conn:
+            conn.default_channel.queue_delete(self.queue)
 
     def _seed_reference(self) -> None:
         from dsar.directory.models import Agency, Regime
@@ -248,6 +279,8 @@ class Command(BaseCommand):
                 "request_type": "'access'",
                 "status": "'submitted'",
                 "is_open": "(g % 10 <> 9)",
+                "listed": "(g % 10 <> 9)",
+                "owner_id": f"{ub} + 1 + (g % 1000)",
                 "created_at": "now()",
                 "updated_at": "now()",
             },
@@ -279,7 +312,9 @@ class Command(BaseCommand):
         )
         with connection.cursor() as cur:
             # Make the first `due` proceedings open so exactly `due` reminders are due.
-            cur.execute(f"UPDATE cases_proceeding SET is_open = true WHERE id <= {int(due)}")
+            cur.execute(
+                f"UPDATE cases_proceeding SET is_open = true, listed = true WHERE id <= {int(due)}"
+            )
             for table in ("cases_case", "cases_proceeding", "cases_clock"):
                 cur.execute(
                     f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
