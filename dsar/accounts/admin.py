@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
-from .models import Membership, Organization, User
+from .models import ApiToken, Membership, Organization, User
 
 
 @admin.register(User)
@@ -30,3 +30,25 @@ class OrganizationAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ("name",)}
     inlines = [MembershipInline]
     search_fields = ["name"]
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    """Tokens are created by their owner (page or command); the admin can only look and revoke."""
+
+    list_display = ["name", "user", "prefix", "read_only", "created_at", "last_used_at"]
+    list_filter = ["read_only"]
+    search_fields = ["name", "user__email", "prefix"]
+    readonly_fields = [
+        "user",
+        "name",
+        "prefix",
+        "read_only",
+        "expires_at",
+        "created_at",
+        "last_used_at",
+    ]
+    exclude = ["key_hash"]
+
+    def has_add_permission(self, request) -> bool:
+        return False

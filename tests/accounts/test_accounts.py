@@ -5,6 +5,7 @@ from django.core import mail
 from django.urls import reverse
 
 from dsar.accounts.models import User
+from tests.conftest import emailed_code
 
 pytestmark = pytest.mark.django_db
 
@@ -19,7 +20,13 @@ def test_sign_up_log_out_and_log_in_by_email(client):
         },
     )
     assert response.status_code == 302
+    assert response["Location"] == reverse("account_email_verification_sent")
     assert User.objects.filter(email__iexact="ana@example.org").exists()
+    assert client.get(reverse("cases:dashboard")).status_code == 302  # not verified yet
+    response = client.post(
+        reverse("account_email_verification_sent"), {"code": emailed_code(mail.outbox[-1])}
+    )
+    assert response.status_code == 302
     assert client.get(reverse("cases:dashboard")).status_code == 200
     client.post(reverse("account_logout"))
     assert client.get(reverse("cases:dashboard")).status_code == 302

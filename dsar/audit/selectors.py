@@ -1,0 +1,25 @@
+"""Reads of the audit log: a case's trail is shown to its owner and to the administrators of
+the organization that holds it; "my account" shows what I did and what was done to my cases."""
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
+
+from dsar.cases.selectors import case_can_manage, case_get
+
+from .models import AuditEntry
+
+
+def audit_for_case(*, user, case_id: int) -> tuple:
+    case = case_get(user=user, case_id=case_id)
+    if not case_can_manage(user=user, case=case):
+        raise PermissionDenied
+    entries = AuditEntry.objects.filter(case_id=case.pk).order_by("-created_at", "-pk")
+    return case, entries
+
+
+def audit_for_account(*, user) -> QuerySet[AuditEntry]:
+    return (
+        AuditEntry.objects.filter(Q(actor_id=user.pk) | Q(case__owner=user))
+        .select_related("case")
+        .order_by("-created_at", "-pk")
+    )
