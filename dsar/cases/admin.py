@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from dsar.core.admin import RedactedHistoryMixin
+
 from .models import Case, Clock, Event, Proceeding
 
 
@@ -13,10 +15,11 @@ class ProceedingInline(admin.TabularInline):
 
 
 @admin.register(Case)
-class CaseAdmin(admin.ModelAdmin):
+class CaseAdmin(RedactedHistoryMixin, admin.ModelAdmin):
     list_display = ["title", "owner", "organization", "status", "updated_at"]
     list_filter = ["status"]
-    search_fields = ["title", "owner__email"]
+    # Titles and names are encrypted: the admin searches by owner only.
+    search_fields = ["owner__email"]
     # Identity data stays out of the admin's change form: it is the owner's to see.
     exclude = [
         "subject_date_of_birth",
@@ -47,7 +50,7 @@ class ClockInline(admin.TabularInline):
 
 
 @admin.register(Proceeding)
-class ProceedingAdmin(admin.ModelAdmin):
+class ProceedingAdmin(RedactedHistoryMixin, admin.ModelAdmin):
     list_display = ["__str__", "case", "status", "next_due_on", "is_open"]
     list_filter = ["status", "regime", "is_open"]
     raw_id_fields = ["case", "parent", "record_system"]

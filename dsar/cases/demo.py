@@ -6,6 +6,7 @@ Everything goes through the same services a user's clicks go through.
 
 from datetime import date, timedelta
 
+from allauth.account.models import EmailAddress
 from django.db import transaction
 from django.utils import timezone
 
@@ -18,6 +19,7 @@ from .models import Case
 DEMO_EMAIL = "demo@example.org"
 DEMO_PASSWORD = "demo-dsar-2026"
 ADVOCATE_EMAIL = "advocate@example.org"
+ADMIN_EMAIL = "admin@example.org"
 
 
 def _ago(days: int) -> date:
@@ -47,8 +49,17 @@ def _events(user, proceeding, steps) -> None:
 @transaction.atomic
 def demo_load() -> dict:
     """Create the demo accounts and cases; does nothing if they already exist."""
+    if not User.objects.filter(email=ADMIN_EMAIL).exists():
+        # The administrator of the demo: the admin site (/admin/, closure days and rule
+        # overrides at /admin/rules/).
+        User.objects.create_superuser(ADMIN_EMAIL, DEMO_PASSWORD, display_name="Administrator")
     if User.objects.filter(email=DEMO_EMAIL).exists():
-        return {"created": False, "email": DEMO_EMAIL, "password": DEMO_PASSWORD}
+        return {
+            "created": False,
+            "email": DEMO_EMAIL,
+            "password": DEMO_PASSWORD,
+            "admin": ADMIN_EMAIL,
+        }
     from dsar.directory.services import directory_load
 
     if not Regime.objects.exists():
@@ -57,6 +68,8 @@ def demo_load() -> dict:
 
     user = User.objects.create_user(DEMO_EMAIL, DEMO_PASSWORD, display_name="Demo user")
     advocate = User.objects.create_user(ADVOCATE_EMAIL, DEMO_PASSWORD, display_name="Advocate")
+    for account in (user, advocate):  # addresses are verified before anyone can sign in
+        EmailAddress.objects.create(user=account, email=account.email, verified=True, primary=True)
     clinic = Organization.objects.create(name="Border Rights Clinic", slug="border-rights-clinic")
     Membership.objects.create(organization=clinic, user=user, role=Membership.Role.ADMIN)
     Membership.objects.create(organization=clinic, user=advocate, role=Membership.Role.ADVOCATE)
@@ -313,5 +326,6 @@ def demo_load() -> dict:
         "email": DEMO_EMAIL,
         "password": DEMO_PASSWORD,
         "advocate": ADVOCATE_EMAIL,
+        "admin": ADMIN_EMAIL,
         "cases": Case.objects.filter(owner=user).count(),
     }

@@ -1,20 +1,13 @@
 """Forms validate and explain; they never save (the services do)."""
 
 from django import forms
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from dsar.directory.forms import clean_country_code
+from dsar.core.widgets import DateInput
 from dsar.directory.models import Agency, RecordSystem, Regime
+from dsar.directory.templatetags.directory_tags import local_label, local_name
 
 from .models import Case, Channel, EventKind, Outcome, Proceeding, ProceedingStatus
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
 
 
 class CaseForm(forms.ModelForm):
@@ -30,6 +23,14 @@ class CaseForm(forms.ModelForm):
         required=False,
         help_text=_("Two-letter country code"),
     )
+    subject_present_in = forms.CharField(
+        label=_("Country where the person is now"),
+        max_length=60,
+        required=False,
+        help_text=_(
+            "Two-letter country code; Canada's Privacy Act covers anyone present in Canada."
+        ),
+    )
 
     class Meta:
         model = Case
@@ -40,12 +41,14 @@ class CaseForm(forms.ModelForm):
             "subject_nationality",
             "subject_us_status",
             "subject_residence",
+            "subject_present_in",
             "subject_date_of_birth",
             "subject_place_of_birth",
             "subject_a_number",
             "subject_passport_number",
             "subject_address",
             "subject_email",
+            "for_client",
             "organization",
             "notes",
             "decision_date",
@@ -81,32 +84,9 @@ class CaseForm(forms.ModelForm):
         self.fields["organization"].required = False
         self.fields["decision_system"].queryset = RecordSystem.objects.select_related("agency")
         self.fields["decision_system"].required = False
-        if not self.fields["organization"].queryset.exists():
+        # Moving an existing case is a change of sharing, made on the case's sharing page.
+        if self.instance.pk or not self.fields["organization"].queryset.exists():
             del self.fields["organization"]
-
-    def clean_subject_nationality(self):
-        return clean_country_code(self.cleaned_data["subject_nationality"])
-
-    def clean_subject_residence(self):
-        return clean_country_code(self.cleaned_data["subject_residence"])
-
-    def clean_decision_date(self):
-        value = self.cleaned_data.get("decision_date")
-        if value and value > timezone.localdate():
-            raise forms.ValidationError(_("The date cannot be in the future."))
-        return value
-
-    def clean_subject_date_of_birth(self):
-        value = (self.cleaned_data.get("subject_date_of_birth") or "").strip()
-        if value:
-            try:
-                born = forms.DateField().clean(value)
-            except forms.ValidationError as exc:
-                raise forms.ValidationError(_("Enter a valid date (YYYY-MM-DD).")) from exc
-            if born > timezone.localdate():
-                raise forms.ValidationError(_("The date of birth cannot be in the future."))
-            value = born.isoformat()
-        return value
 
 
 class ProceedingForm(forms.ModelForm):
@@ -135,14 +115,14 @@ class ProceedingForm(forms.ModelForm):
         )
         self.fields["record_system"].queryset = RecordSystem.objects.select_related("agency")
         self.fields["record_system"].required = False
+        self.fields["regime"].label_from_instance = local_name
+        self.fields["agency"].label_from_instance = local_label
+        self.fields["record_system"].label_from_instance = local_name
         parents = case.proceedings.select_related("regime", "agency")
         if self.instance.pk:
             parents = parents.exclude(pk=self.instance.pk)
         self.fields["parent"].queryset = parents
         self.fields["parent"].required = False
-
-    def clean_calendar_country(self):
-        return clean_country_code(self.cleaned_data.get("calendar_country"), allow_eu=True)
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -158,6 +138,7 @@ class MultipleFileField(forms.FileField):
 
 
 class EventForm(forms.Form):
+    # No preselected kind or date: an untouched form must not record anything.
     kind = forms.ChoiceField(label=_("What happened"), choices=EventKind.choices)
     occurred_on = forms.DateField(label=_("Date"), widget=DateInput())
     channel = forms.ChoiceField(
@@ -179,6 +160,33 @@ class EventForm(forms.Form):
     notes = forms.CharField(
         label=_("Notes"), widget=forms.Textarea(attrs={"rows": 3}), required=False
     )
+    first_received_on = forms.DateField(
+        label=_("First received by another component on"),
+        required=False,
+        widget=DateInput(),
+        help_text=_(
+            "For a receipt: if the request first reached another component designated to "
+            "receive FOIA requests, the clock starts no later than 10 working days after."
+        ),
+    )
+    after_cutoff = forms.BooleanField(
+        label=_("Received after the agency's cut-off time"),
+        required=False,
+        help_text=_("For a receipt at an agency with a cut-off time (such as 5 p.m. Eastern)."),
+    )
+    extension_days = forms.IntegerField(
+        label=_("Extension length"),
+        required=False,
+        min_value=1,
+        max_value=366,
+        help_text=_("For an extension notice: the length it states, in the rule's unit."),
+    )
+    extended_to = forms.DateField(
+        label=_("New due date"),
+        required=False,
+        widget=DateInput(),
+        help_text=_("For an extension notice that states a date instead of a length."),
+    )
     documents = MultipleFileField(
         label=_("Documents"),
         required=False,
@@ -192,12 +200,7 @@ class EventForm(forms.Form):
             self.fields["kind"].choices = [
                 (value, label) for value, label in EventKind.choices if value in allowed_kinds
             ]
-
-    def clean_occurred_on(self):
-        value = self.cleaned_data["occurred_on"]
-        if value > timezone.localdate():
-            raise forms.ValidationError(_("The date cannot be in the future."))
-        return value
+        self.fields["kind"].choices = [("", _("— choose —")), *self.fields["kind"].choices]
 
 
 class UploadForm(forms.Form):
@@ -206,7 +209,11 @@ class UploadForm(forms.Form):
 
 
 class DashboardFilterForm(forms.Form):
-    q = forms.CharField(label=_("Search"), required=False)
+    q = forms.CharField(
+        label=_("Search"),
+        required=False,
+        help_text=_("Search whole names or exact tracking numbers; parts of words are not found."),
+    )
     status = forms.ChoiceField(
         label=_("Status"), required=False, choices=[("", _("Any")), *ProceedingStatus.choices]
     )
@@ -217,8 +224,65 @@ class DashboardFilterForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["regime"].choices = [("", _("Any"))] + [
-            (r.code, r.name) for r in Regime.objects.only("code", "name")
+            (r.code, local_name(r)) for r in Regime.objects.only("code", "name", "name_es")
         ]
         self.fields["agency"].choices = [("", _("Any"))] + [
-            (a.code, str(a)) for a in Agency.objects.only("code", "name", "abbreviation")
+            (a.code, local_label(a))
+            for a in Agency.objects.only("code", "name", "name_es", "abbreviation")
         ]
+
+
+class SharingForm(forms.Form):
+    organization = forms.ModelChoiceField(
+        label=_("Shared with organization"),
+        queryset=None,
+        required=False,
+        empty_label=_("Nobody (a personal case)"),
+    )
+    owner = forms.ModelChoiceField(
+        label=_("Owner"),
+        queryset=None,
+        required=False,
+        help_text=_(
+            "Hand the case to an advocate or administrator of its organization. Leave empty to "
+            "keep the current owner."
+        ),
+    )
+
+    def __init__(self, *args, user, case, **kwargs):
+        super().__init__(*args, **kwargs)
+        from dsar.accounts.models import Membership, Organization, User
+
+        self.fields["organization"].queryset = Organization.objects.filter(
+            memberships__user=user
+        ).order_by("name")
+        self.fields["owner"].queryset = (
+            User.objects.filter(
+                memberships__organization__in=self.fields["organization"].queryset,
+                memberships__role__in=(Membership.Role.ADMIN, Membership.Role.ADVOCATE),
+            )
+            .distinct()
+            .order_by("email")
+        )
+
+
+class ConsentForm(forms.Form):
+    scope = forms.CharField(
+        label=_("What the client authorises"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("For example: requests for my records to CBP and OBIM, and their appeals."),
+    )
+    regimes = forms.ModelMultipleChoiceField(
+        label=_("Legal regimes covered"), queryset=Regime.objects.order_by("name")
+    )
+    signed_on = forms.DateField(label=_("Date signed"), widget=DateInput())
+    expires_on = forms.DateField(label=_("Expires on"), widget=DateInput(), required=False)
+    document = forms.FileField(label=_("Signed consent (scan or PDF)"), required=False)
+
+
+class CaseDeleteForm(forms.Form):
+    confirm = forms.BooleanField(
+        label=_(
+            "I understand that the case, its proceedings and its documents are deleted for good."
+        )
+    )

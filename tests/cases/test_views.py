@@ -1,3 +1,5 @@
+import datetime
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
@@ -83,8 +85,20 @@ def test_create_case_form_explains_errors_and_saves_nothing(client_logged_in):
         },
     )
     assert response.status_code == 200
+    assert "This field is required." in response.content.decode()
+    # Once the form parses, the service's rules are shown, all at once, on their fields.
+    response = client_logged_in.post(
+        reverse("cases:case_create"),
+        {
+            "title": "Face match",
+            "subject_name": "Ana",
+            "subject_us_status": "none",
+            "subject_nationality": "ZZ",
+            "decision_date": "2999-01-01",
+        },
+    )
+    assert response.status_code == 200
     content = response.content.decode()
-    assert "This field is required." in content
     assert "two-letter ISO country code" in content
     assert "cannot be in the future" in content
     assert Case.objects.count() == 0
@@ -206,9 +220,13 @@ def test_dashboard_filters_and_search(client_logged_in, user):
     target = Case.objects.first()
     target.title = "ESTA denied in Madrid"
     target.save()
-    page = client_logged_in.get(reverse("cases:dashboard"), {"q": "madrid"}).content.decode()
-    assert "ESTA denied in Madrid" in page
-    assert page.count("<tr") == 2  # header + one row
+    # Titles are encrypted: search goes through the keyed-hash index of whole words of names
+    # and titles, and of exact tracking numbers.
+    page = client_logged_in.get(reverse("cases:dashboard"), {"q": "madrid"}).content
+    assert "ESTA denied in Madrid" in page.decode()
+    assert page.decode().count("<tr") == 2  # header + one row
+    page = client_logged_in.get(reverse("cases:dashboard"), {"q": "TRK-1"}).content
+    assert page.decode().count("<tr") == 3  # both cases' proceedings carry this number
     page = client_logged_in.get(reverse("cases:dashboard"), {"status": "draft"}).content.decode()
     assert "No open proceeding matches these filters." in page
 
@@ -251,3 +269,29 @@ def test_dashboard_lists_proceedings_without_a_deadline_last(client_logged_in, u
     page = client_logged_in.get(reverse("cases:dashboard")).content.decode()
     assert page.index("has a deadline") < page.index("no deadline yet")
     assert undated.next_due_on is None
+
+
+def test_proceeding_page_warns_when_the_subject_may_not_be_eligible(client_logged_in, user):
+    case = CaseFactory(owner=user, subject_nationality="MX", subject_us_status="none")
+    regime = RegimeFactory(code="us-privacy-act", name="US Privacy Act")
+    response = client_logged_in.post(
+        reverse("cases:proceeding_create", args=[case.pk]),
+        {"regime": regime.pk, "request_type": "access", "agency": AgencyFactory().pk},
+        follow=True,
+    )
+    assert "may not be eligible for this request under US Privacy Act" in (
+        response.content.decode()
+    )
+    assert case.proceedings.count() == 1
+
+
+def test_event_with_a_future_date_is_refused_by_the_service(client_logged_in, user):
+    proceeding = ProceedingFactory(case__owner=user)
+    future = (datetime.date.today() + datetime.timedelta(days=3)).isoformat()
+    response = client_logged_in.post(
+        reverse("cases:event_create", args=[proceeding.pk]),
+        {"kind": "filed", "occurred_on": future},
+    )
+    assert response.status_code == 400
+    assert "cannot be in the future" in response.content.decode()
+    assert proceeding.events.count() == 0
