@@ -1,13 +1,26 @@
+"""API routes. Adding a resource is one ``router.register`` line."""
+
 from django.urls import path
+from rest_framework.routers import SimpleRouter
 
 from . import views
 
 app_name = "api"
 
+router = SimpleRouter(use_regex_path=False)
+router.register("cases", views.CaseViewSet, basename="case")
+router.register("proceedings", views.ProceedingViewSet, basename="proceeding")
+router.register("clocks", views.ClockViewSet, basename="clock")
+router.register("documents", views.DocumentViewSet, basename="document")
+router.register("letters", views.LetterRequestViewSet, basename="letter")
+router.register("notifications", views.NotificationViewSet, basename="notification")
+router.register("directory/regimes", views.RegimeViewSet, basename="regime")
+router.register("directory/agencies", views.AgencyViewSet, basename="agency")
+router.register("directory/record-systems", views.RecordSystemViewSet, basename="record-system")
+
 urlpatterns = [
-    path("cases/", views.cases, name="cases"),
-    path("cases/<int:pk>/", views.case_detail, name="case_detail"),
-    path("cases/<int:pk>/proceedings/", views.proceeding_create, name="proceeding_create"),
-    path("proceedings/<int:pk>/", views.proceeding_detail, name="proceeding_detail"),
-    path("proceedings/<int:pk>/events/", views.event_create, name="event_create"),
+    path("planner/", views.PlannerView.as_view(), name="planner"),
+    path("deadlines/calculate/", views.CalculatorView.as_view(), name="calculator"),
+    path("deadlines/rules/", views.RuleListView.as_view(), name="rules"),
+    *router.urls,
 ]
