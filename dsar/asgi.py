@@ -1,16 +1,10 @@
-"""
-ASGI config for dsar_tmp project.
-
-It exposes the ASGI callable as a module-level variable named ``application``.
-
-For more information on this file, see
-https://docs.djangoproject.com/en/5.2/howto/deployment/asgi/
-"""
+"""ASGI entry point. Without DJANGO_SETTINGS_MODULE it runs the production settings, which
+refuse to start without a real SECRET_KEY; the embedded default must be asked for by name."""
 
 import os
 
 from django.core.asgi import get_asgi_application
 
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dsar.settings.local")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dsar.settings.production")
 
 application = get_asgi_application()

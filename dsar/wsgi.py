@@ -1,16 +1,10 @@
-"""
-WSGI config for dsar_tmp project.
-
-It exposes the WSGI callable as a module-level variable named ``application``.
-
-For more information on this file, see
-https://docs.djangoproject.com/en/5.2/howto/deployment/wsgi/
-"""
+"""WSGI entry point. Without DJANGO_SETTINGS_MODULE it runs the production settings, which
+refuse to start without a real SECRET_KEY; the embedded default must be asked for by name."""
 
 import os
 
 from django.core.wsgi import get_wsgi_application
 
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dsar.settings.local")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dsar.settings.production")
 
 application = get_wsgi_application()

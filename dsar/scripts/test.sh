@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Run the whole test suite on a fresh machine: installs what is missing (Python packages,
-# Chromium, poppler), starts PostgreSQL and Redis when they are down, lints, then runs pytest
+# Chromium, poppler, redis-server), starts PostgreSQL when it is down, lints, then runs pytest
 # on PostgreSQL (set DSAR_TEST_DB=sqlite to use SQLite instead). Extra arguments go to pytest.
+# The fault tests start their own redis-server on a free port and their own SMTP sink
+# (aiosmtpd, from requirements.txt); no test touches a Redis it did not start.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
@@ -11,30 +13,34 @@ if [ ! -x .venv/bin/python ]; then
 fi
 .venv/bin/pip install --quiet --disable-pip-version-check -r requirements.txt
 
-need_apt=()
-command -v chromium >/dev/null 2>&1 || [ -x /usr/bin/chromium ] || need_apt+=(chromium)
-command -v pdftoppm >/dev/null 2>&1 || need_apt+=(poppler-utils)
-command -v msgfmt >/dev/null 2>&1 || need_apt+=(gettext)
-if [ ${#need_apt[@]} -gt 0 ]; then
-  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
-    echo "Installing ${need_apt[*]}"
-    apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_apt[@]}" >/dev/null
-  else
-    echo "warning: missing ${need_apt[*]}; the tests that need them will skip" >&2
-  fi
-fi
+. dsar/scripts/debian_packages.sh
+ensure_debian_packages chromium:chromium pdftoppm:poppler-utils msgfmt:gettext \
+  redis-server:redis-server tesseract:tesseract-ocr tesseract-lang-eng:tesseract-ocr-eng \
+  tesseract-lang-spa:tesseract-ocr-spa
 
 if command -v pg_isready >/dev/null 2>&1 && ! pg_isready -q -h 127.0.0.1 -p 5432; then
   echo "Starting PostgreSQL"
   pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql | head -n1)" main start || true
   for _ in $(seq 1 30); do pg_isready -q -h 127.0.0.1 -p 5432 && break; sleep 1; done
 fi
+
+# The product's Redis (the tests start their own on free ports and never touch this one).
 if command -v redis-cli >/dev/null 2>&1 && ! redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1; then
   echo "Starting Redis"
   redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save "" --appendonly no
   for _ in $(seq 1 30); do redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1 && break; sleep 1; done
 fi
+
+# axe-core for the accessibility checks in the browser tests, from npm, into var/ (ignored).
+if [ ! -f var/axe/axe.min.js ] && command -v npm >/dev/null 2>&1; then
+  mkdir -p var/axe
+  if (cd var/axe && npm pack axe-core --silent >/dev/null 2>&1); then
+    tar -xzf var/axe/axe-core-*.tgz -C var/axe --strip-components=1 package/axe.min.js
+  else
+    echo "warning: could not fetch axe-core with npm; the accessibility checks will skip" >&2
+  fi
+fi
+export DSAR_AXE_JS=${DSAR_AXE_JS:-$PWD/var/axe/axe.min.js}
 
 export DJANGO_SETTINGS_MODULE=dsar.settings.test
 if [ "${DSAR_TEST_DB:-postgres}" = "sqlite" ]; then
@@ -42,9 +48,10 @@ if [ "${DSAR_TEST_DB:-postgres}" = "sqlite" ]; then
 else
   export DATABASE_URL=${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/test}
 fi
-export REDIS_TEST_URL=${REDIS_TEST_URL:-redis://127.0.0.1:6379}
 
 .venv/bin/ruff check dsar tests
 .venv/bin/ruff format --check dsar tests
+# Types: the deadline engine and every service and selector module (.mypy.ini lists them).
+DJANGO_SETTINGS_MODULE=dsar.settings.test .venv/bin/mypy --config-file .mypy.ini
 .venv/bin/python manage.py compilemessages --ignore .venv >/dev/null
 exec .venv/bin/pytest tests -p no:cacheprovider "$@"

@@ -47,3 +47,15 @@ def page(browser, live_server):
     page.console_errors = errors
     yield page
     context.close()
+
+
+def enter_emailed_code(page) -> None:
+    """Type the verification code from the last e-mail (the live server runs in this process,
+    so its messages are in Django's test outbox)."""
+    from django.core import mail
+
+    from tests.conftest import emailed_code
+
+    page.wait_for_url("**/accounts/confirm-email/")
+    page.fill("#id_code", emailed_code(mail.outbox[-1]))
+    page.locator("form[action$='/accounts/confirm-email/'] button[type=submit]:not([form])").click()

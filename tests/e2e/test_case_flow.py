@@ -4,6 +4,7 @@ import pytest
 from playwright.sync_api import expect
 
 from dsar.cases.models import Case, Proceeding
+from tests.e2e.conftest import enter_emailed_code
 from tests.factories import AgencyFactory, RegimeFactory, days_ago
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -36,6 +37,7 @@ def sign_up(page, email: str) -> None:
     page.fill("#id_password1", "a-long passphrase 2026")
     page.fill("#id_password2", "a-long passphrase 2026")
     page.locator("form[action$='/accounts/signup/'] button[type=submit]").click()
+    enter_emailed_code(page)
     expect(page).to_have_url(re.compile(r"/cases/$"))
 
 
@@ -91,6 +93,7 @@ def test_sign_up_create_case_add_proceeding_record_events(page, language):
         "document.querySelector('#id_kind').add(new Option('x', 'appeal_decided', true, true))"
     )
     page.select_option("#id_outcome", "granted")
+    page.fill("#id_occurred_on", days_ago(1).isoformat())
     page.get_by_role("button", name=text["record"], exact=True).click()
     expect(page.locator(".alert-error, .errorlist").first).to_contain_text(text["refused"])
 

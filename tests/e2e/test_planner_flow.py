@@ -4,6 +4,7 @@ import pytest
 from playwright.sync_api import expect
 
 from dsar.cases.models import Case
+from tests.e2e.conftest import enter_emailed_code
 from tests.e2e.test_case_flow import switch_language
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -42,11 +43,14 @@ def test_planner_proposes_routes_and_saves_them_as_a_case(page, language):
     page.fill("#id_password1", "a-long passphrase 2026")
     page.fill("#id_password2", "a-long passphrase 2026")
     page.locator("form[action*='/accounts/signup/'] button[type=submit]").click()
+    enter_emailed_code(page)
     expect(page.locator("#plan-save")).to_be_visible()
+    page.fill("#id_client_name", "Ana Torres")
     page.locator("#plan-save").click()
     expect(page).to_have_url(re.compile(r"/cases/\d+/$"))
 
     case = Case.objects.get()
+    assert case.subject_name == "Ana Torres"
     saved = set(case.proceedings.values_list("regime__code", flat=True))
     assert saved == regimes
     assert set(case.proceedings.values_list("status", flat=True)) == {"draft"}
