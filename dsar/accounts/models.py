@@ -6,7 +6,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from dsar.core.crypto import EncryptedTextField, unseal
-from dsar.core.models import TimeStampedModel
+from dsar.core.models import TimeStampedModel, WorkRow, work_indexes
+from dsar.core.work import WorkKind, register
 
 
 class UserManager(BaseUserManager):
@@ -172,8 +173,10 @@ class Invitation(TimeStampedModel):
         return f"{self.email} → {self.organization} ({self.status})"
 
 
-class DataExport(TimeStampedModel):
-    """One export of everything of mine, built by a task into a zip file."""
+class DataExport(WorkRow, TimeStampedModel):
+    """One export of everything of mine, built by a task into a zip file. The row is a unit of
+    background work (``dsar.core.work``): claimed with a lease, published again by the work
+    sweep when its message was lost or its worker died."""
 
     class Status(models.TextChoices):
         PENDING = "pending", _("Waiting")
@@ -198,6 +201,7 @@ class DataExport(TimeStampedModel):
 
     class Meta:
         ordering = ["-created_at"]
+        indexes = work_indexes("export")
 
     def __str__(self) -> str:
         return f"export {self.pk} of {self.user_id} ({self.status})"
@@ -206,6 +210,17 @@ class DataExport(TimeStampedModel):
         """The decrypted zip (raises ``DecryptionError`` rather than return ciphertext)."""
         with self.file.open("rb") as handle:
             return unseal(handle.read(), self.file_key)
+
+
+DATA_EXPORT = register(
+    WorkKind(
+        name="export",
+        label=_("Data exports"),
+        model="accounts.DataExport",
+        task="dsar.accounts.tasks.build_data_export",
+        running=DataExport.Status.RUNNING,
+    )
+)
 
 
 class ClientConsent(TimeStampedModel):

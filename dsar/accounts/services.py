@@ -25,11 +25,20 @@ from dsar.cases.selectors import case_can_edit
 from dsar.cases.services import case_destroy, cases_delete_expired, document_upload
 from dsar.core.crypto import new_data_key, seal
 from dsar.core.exceptions import ApplicationError
+from dsar.core.work import (
+    is_transient_database_error,
+    work_claim,
+    work_enqueue_on_commit,
+    work_fail,
+    work_mine,
+    work_release,
+)
 from dsar.reminders.models import Notification
 from dsar.reminders.services import notice_send
 
 from .exports import write_export_zip
 from .models import (
+    DATA_EXPORT,
     ApiToken,
     ClientConsent,
     DataExport,
@@ -464,7 +473,12 @@ def _erase_export_files(exports) -> None:
 # --- data rights: export ---------------------------------------------------------------------
 
 EXPORT_KEEP_DAYS = 7
-EXPORT_LEASE_MINUTES = 30
+# The claim's lease: longer than the build task's hard time limit (1,800 s), so a slow, live
+# build is never taken over; a build whose worker died is taken again once the lease runs out.
+EXPORT_LEASE_SECONDS = 1900
+# A build interrupted (or failing on a transient error) this many times is shown as failed; the
+# person can ask for a new export.
+EXPORT_MAX_ATTEMPTS = 3
 
 
 @transaction.atomic
@@ -478,67 +492,71 @@ def data_export_request(*, user: User):
     ).first()
     if running is not None:
         return running
-    export = DataExport.objects.create(user=user)
-    _enqueue_export(export.pk)
+    export = DataExport.objects.create(user=user, enqueued_at=timezone.now())
+    work_enqueue_on_commit(kind=DATA_EXPORT, ids=[export.pk])
     return export
 
 
-def _enqueue_export(export_id: int) -> None:
-    from .tasks import build_data_export
-
-    transaction.on_commit(lambda: build_data_export.delay(export_id))
-
-
 def data_export_build(*, export_id: int):
-    """Build the zip of one export. Claimed under a lock (pending → running, with a lease in
-    ``updated_at``), so a redelivered task does nothing; a run whose worker died is claimed
-    again by the sweep once its lease has passed."""
+    """Build the zip of one export. The row is claimed with a lease (``dsar.core.work``), so a
+    redelivered task does nothing; the zip is built outside any transaction and stored only
+    while the claim is still ours; a build whose worker died is taken again by the work sweep
+    once its lease has run out."""
 
-    with transaction.atomic():
-        export = DataExport.objects.select_for_update().select_related("user").get(pk=export_id)
-        if export.status != DataExport.Status.PENDING:
-            return export
-        export.status = DataExport.Status.RUNNING
-        export.save(update_fields=["status", "updated_at"])
+    lease = work_claim(kind=DATA_EXPORT, pk=export_id, lease=EXPORT_LEASE_SECONDS)
+    if lease is None:  # ready, failed, backing off, or another live worker has it
+        return DataExport.objects.get(pk=export_id)
+    export = DataExport.objects.select_related("user").get(pk=export_id)
+    if export.attempts > EXPORT_MAX_ATTEMPTS:
+        message = _("Preparing this export was interrupted %(n)s times.") % {
+            "n": EXPORT_MAX_ATTEMPTS
+        }
+        work_fail(kind=DATA_EXPORT, pk=export_id, lease=lease, error=message)
+        return DataExport.objects.get(pk=export_id)
     try:
         with tempfile.TemporaryFile() as handle:
             counts = write_export_zip(user=export.user, handle=handle)
             handle.seek(0)
             content = handle.read()
-            # Encrypted at rest like documents: the zip holds every case and document.
-            data_key = new_data_key()
-            sealed = ContentFile(seal(content, data_key))
-            with transaction.atomic():
-                export = DataExport.objects.select_for_update().get(pk=export_id)
-                if export.status != DataExport.Status.RUNNING:
-                    return export
-                export.file_key = data_key
-                export.file.save(
-                    f"dsar-export-{export.user_id}-{export.pk}.zip.enc", sealed, save=False
-                )
-                export.size = len(content)
-                export.status = DataExport.Status.READY
-                export.finished_at = timezone.now()
-                export.expires_at = export.finished_at + datetime.timedelta(days=EXPORT_KEEP_DAYS)
-                export.error = ""
-                export.save()
-                audit_record(
-                    actor=export.user,
-                    action=Action.EXPORT,
-                    detail=f"export {export.pk}: {counts['cases']} cases, "
-                    f"{counts['documents']} documents",
-                )
+        # Encrypted at rest like documents: the zip holds every case and document.
+        data_key = new_data_key()
+        sealed = ContentFile(seal(content, data_key))
+        with transaction.atomic():
+            mine = work_mine(kind=DATA_EXPORT, pk=export_id, lease=lease)
+            if not mine.select_for_update().exists():
+                return DataExport.objects.get(pk=export_id)  # another worker took it over
+            export.refresh_from_db()
+            export.file_key = data_key
+            export.file.save(
+                f"dsar-export-{export.user_id}-{export.pk}.zip.enc", sealed, save=False
+            )
+            export.size = len(content)
+            export.status = DataExport.Status.READY
+            export.lease_until = None
+            export.finished_at = timezone.now()
+            export.expires_at = export.finished_at + datetime.timedelta(days=EXPORT_KEEP_DAYS)
+            export.error = ""
+            export.save()
+            audit_record(
+                actor=export.user,
+                action=Action.EXPORT,
+                detail=f"export {export.pk}: {counts['cases']} cases, "
+                f"{counts['documents']} documents",
+            )
     except Exception as exc:  # noqa: BLE001 - recorded on the row and shown to the user
-        DataExport.objects.filter(pk=export_id).update(
-            status=DataExport.Status.FAILED, error=f"{type(exc).__name__}: {exc}"[:2000]
-        )
-        return DataExport.objects.get(pk=export_id)
-    return export
+        error = f"{type(exc).__name__}: {exc}"
+        if is_transient_database_error(exc) and export.attempts < EXPORT_MAX_ATTEMPTS:
+            work_release(
+                kind=DATA_EXPORT, pk=export_id, lease=lease, error=error, attempt=export.attempts
+            )
+        else:
+            work_fail(kind=DATA_EXPORT, pk=export_id, lease=lease, error=error)
+    return DataExport.objects.get(pk=export_id)
 
 
 def data_rights_sweep(*, now=None) -> dict:
-    """Hourly: apply retention, delete expired exports, re-enqueue exports whose message was
-    lost or whose worker died. Safe to run twice."""
+    """Hourly: apply retention and delete expired exports. Safe to run twice. (Exports whose
+    message was lost or whose worker died are taken by the work sweep, ``dsar.core.work``.)"""
 
     now = now or timezone.now()
     deleted_cases = cases_delete_expired(now=now)
@@ -548,23 +566,7 @@ def data_rights_sweep(*, now=None) -> dict:
         )
         _erase_export_files(expired)
         DataExport.objects.filter(pk__in=[e.pk for e in expired]).delete()
-    stale = now - datetime.timedelta(minutes=EXPORT_LEASE_MINUTES)
-    DataExport.objects.filter(status=DataExport.Status.RUNNING, updated_at__lt=stale).update(
-        status=DataExport.Status.PENDING
-    )
-    requeue = list(
-        DataExport.objects.filter(
-            status=DataExport.Status.PENDING, updated_at__lt=now - datetime.timedelta(minutes=5)
-        ).values_list("pk", flat=True)
-    )
-    for export_id in requeue:
-        with transaction.atomic():
-            _enqueue_export(export_id)
-    return {
-        "cases_deleted": deleted_cases,
-        "exports_expired": len(expired),
-        "requeued": len(requeue),
-    }
+    return {"cases_deleted": deleted_cases, "exports_expired": len(expired)}
 
 
 # --- client consent --------------------------------------------------------------------------

@@ -179,9 +179,11 @@ def work_fail(
     lease: datetime.datetime,
     error: str,
     retry_at: datetime.datetime | None = None,
+    fields: dict | None = None,
 ) -> bool:
     """Record a failure that a person should see. With ``retry_at`` (kinds that retry failed
-    rows) the sweep tries again then; without it the row waits for someone to press retry."""
+    rows) the sweep tries again then; without it the row waits for someone to press retry.
+    ``fields``: the kind's own columns to set in the same update (a reason code, say)."""
     return bool(
         work_mine(kind=kind, pk=pk, lease=lease).update(
             status=kind.failed,
@@ -189,6 +191,7 @@ def work_fail(
             enqueued_at=None,
             not_before=retry_at,
             **{kind.error_field: error[:2000]},
+            **(fields or {}),
         )
     )
 

@@ -1,4 +1,4 @@
-"""Readings of uploaded agency letters: one row per letter read, with its status and lease."""
+"""Readings of uploaded agency letters: one row per letter read, a unit of background work."""
 
 from django.conf import settings
 from django.db import models
@@ -6,12 +6,14 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from dsar.core.crypto import EncryptedTextField
-from dsar.core.models import TimeStampedModel
+from dsar.core.models import TimeStampedModel, WorkRow, work_indexes
+from dsar.core.work import WorkKind, register
 
 
-class ResponseReading(TimeStampedModel):
-    """The row is the unit of work: the task reads the letter once; a sweep re-enqueues rows
-    whose message was lost or whose worker died (``claimed_until`` is the worker's lease)."""
+class ResponseReading(WorkRow, TimeStampedModel):
+    """The row is the unit of work (``dsar.core.work``): the task claims it with a lease and
+    reads the letter once; the work sweep publishes again a row whose message was lost or whose
+    worker died."""
 
     class Status(models.TextChoices):
         PENDING = "pending", _("Waiting to be read")
@@ -30,8 +32,6 @@ class ResponseReading(TimeStampedModel):
     status = models.CharField(
         max_length=16, choices=Status.choices, default=Status.PENDING, db_index=True
     )
-    attempts = models.PositiveSmallIntegerField(default=0)
-    claimed_until = models.DateTimeField(null=True, blank=True)
     error_code = models.CharField(max_length=32, blank=True)
     error = models.TextField(blank=True)
     # The letter's text and what was read from it describe the person: encrypted at rest.
@@ -49,10 +49,11 @@ class ResponseReading(TimeStampedModel):
 
     class Meta:
         ordering = ["-created_at"]
-        indexes = [models.Index(fields=["status", "updated_at"], name="reading_status_updated")]
+        indexes = work_indexes("reading")
 
     def __str__(self) -> str:
-        return f"{self.document} ({self.status})"
+        # Operators see this (the background-work page): no title, no name, nothing of the letter.
+        return f"reading {self.pk} of document {self.document_id} ({self.status})"
 
     def get_absolute_url(self) -> str:
         return reverse("responses:reading", args=[self.pk])
@@ -60,3 +61,14 @@ class ResponseReading(TimeStampedModel):
     @property
     def pending(self) -> bool:
         return self.status in (self.Status.PENDING, self.Status.READING)
+
+
+READING = register(
+    WorkKind(
+        name="reading",
+        label=_("Agency letters being read"),
+        model="responses.ResponseReading",
+        task="dsar.responses.tasks.read_letter",
+        running=ResponseReading.Status.READING,
+    )
+)

@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 import logging
 import tempfile
-from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -21,34 +20,29 @@ from dsar.cases.selectors import case_can_edit
 from dsar.cases.services import document_upload, proceeding_record_event
 from dsar.core.exceptions import ApplicationError
 from dsar.core.uploads import check_upload
+from dsar.core.work import (
+    work_claim,
+    work_enqueue_on_commit,
+    work_fail,
+    work_mine,
+    work_release,
+    work_retry,
+)
 from dsar.letters.models import Document
 
 from .extract import Reading, normalize_text, read_text
-from .models import ResponseReading
+from .models import READING, ResponseReading
 from .text import UnreadableLetter, letter_text
 
 log = logging.getLogger(__name__)
 
 READABLE_TYPES = ("application/pdf", "image/jpeg", "image/png")
-LEASE = timedelta(minutes=5)  # longer than the task's hard time limit
-STALE_PENDING = timedelta(minutes=1)  # a pending row older than this lost its message
+# The claim's lease: longer than the task's hard time limit (240 s), so a slow, live OCR is never
+# taken over by a second worker; a worker that dies frees the row when the lease runs out.
+LEASE_SECONDS = 300
+# A reading that kills its worker (or fails on a transient error) this many times is shown as
+# failed, with a "try again" button, instead of looping for ever.
 MAX_ATTEMPTS = 3
-
-
-def _enqueue(reading: ResponseReading) -> None:
-    """Queue the read after commit. A broker that is down is not the user's error: the row stays
-    pending and the sweep queues it again."""
-    from .tasks import read_letter
-
-    pk = reading.pk
-
-    def send() -> None:
-        try:
-            read_letter.delay(pk)
-        except Exception:  # noqa: BLE001 - any broker failure; the sweep retries
-            log.warning("could not enqueue the reading of letter %s; the sweep will", pk)
-
-    transaction.on_commit(send)
 
 
 def _check_can_edit(*, user, proceeding: Proceeding) -> None:
@@ -80,34 +74,10 @@ def response_reading_start(
         title=_("Agency letter: %(name)s") % {"name": (upload.name or "letter")[:150]},
     )
     reading = ResponseReading.objects.create(
-        proceeding=proceeding, document=document, created_by=user
+        proceeding=proceeding, document=document, created_by=user, enqueued_at=timezone.now()
     )
-    _enqueue(reading)
+    work_enqueue_on_commit(kind=READING, ids=[reading.pk])
     return reading
-
-
-def _claim(reading_id: int) -> ResponseReading | None:
-    now = timezone.now()
-    with transaction.atomic():
-        reading = (
-            ResponseReading.objects.select_for_update(skip_locked=True)
-            .select_related("document", "proceeding__agency")
-            .filter(pk=reading_id)
-            .first()
-        )
-        if reading is None:
-            return None
-        claimable = reading.status == ResponseReading.Status.PENDING or (
-            reading.status == ResponseReading.Status.READING
-            and (reading.claimed_until is None or reading.claimed_until < now)
-        )
-        if not claimable:
-            return None
-        reading.status = ResponseReading.Status.READING
-        reading.claimed_until = now + LEASE
-        reading.attempts += 1
-        reading.save(update_fields=["status", "claimed_until", "attempts", "updated_at"])
-        return reading
 
 
 def _read_document(document: Document, agency_code: str) -> tuple[Reading, str, int, bool, float]:
@@ -124,41 +94,64 @@ def _read_document(document: Document, agency_code: str) -> tuple[Reading, str, 
 
 
 def response_reading_run(*, reading_id: int) -> str:
-    """Read one letter. Safe to run twice: only a pending row, or one whose worker's lease ran
-    out, is claimed; the OCR runs outside any transaction so it holds no lock while it works."""
-    reading = _claim(reading_id)
-    if reading is None:
+    """Read one letter. Safe to run twice: the row is claimed with a lease (``dsar.core.work``)
+    and the result stored only while the claim is still ours; the OCR runs outside any
+    transaction, so it holds no lock while it works."""
+    lease = work_claim(kind=READING, pk=reading_id, lease=LEASE_SECONDS)
+    if lease is None:  # read, failed, backing off, or another live worker has it
         return "skipped"
-    update: dict = {"claimed_until": None}
+    reading = ResponseReading.objects.select_related("document", "proceeding__agency").get(
+        pk=reading_id
+    )
+    if reading.attempts > MAX_ATTEMPTS:
+        # A letter that kills its worker every time must not loop for ever.
+        message = _("Reading this letter was interrupted %(n)s times.") % {"n": MAX_ATTEMPTS}
+        work_fail(
+            kind=READING, pk=reading_id, lease=lease, error=message, fields={"error_code": "error"}
+        )
+        return ResponseReading.Status.FAILED
     try:
         result, text, pages, ocr, seconds = _read_document(
             reading.document, reading.proceeding.agency.code
         )
     except UnreadableLetter as exc:
-        update.update(status=ResponseReading.Status.FAILED, error_code=exc.code, error=exc.message)
+        # The letter itself cannot be read: no point in trying again.
+        work_fail(
+            kind=READING,
+            pk=reading_id,
+            lease=lease,
+            error=exc.message,
+            fields={"error_code": exc.code},
+        )
+        return ResponseReading.Status.FAILED
     except Exception as exc:  # noqa: BLE001 - a crash must not leave the row claimed
         log.exception("reading letter %s failed", reading_id)
-        final = reading.attempts >= MAX_ATTEMPTS
-        update.update(
-            status=ResponseReading.Status.FAILED if final else ResponseReading.Status.PENDING,
-            error_code="error",
-            error=str(exc)[:500],
+        error = f"{type(exc).__name__}: {exc}"
+        if reading.attempts < MAX_ATTEMPTS:
+            # Perhaps transient (a lost connection, a killed OCR process): back to waiting
+            # with a backoff; the sweep publishes it again.
+            work_release(
+                kind=READING, pk=reading_id, lease=lease, error=error, attempt=reading.attempts
+            )
+            return ResponseReading.Status.PENDING
+        work_fail(
+            kind=READING, pk=reading_id, lease=lease, error=error, fields={"error_code": "error"}
         )
-    else:
-        update.update(
-            status=ResponseReading.Status.READY,
-            result=_json_dump(result),
-            text=text,
-            pages=pages,
-            ocr=ocr,
-            seconds=seconds,
-            error_code="",
-            error="",
-        )
-    ResponseReading.objects.filter(pk=reading.pk, status=ResponseReading.Status.READING).update(
-        updated_at=timezone.now(), **update
+        return ResponseReading.Status.FAILED
+    stored = work_mine(kind=READING, pk=reading_id, lease=lease).update(
+        status=ResponseReading.Status.READY,
+        lease_until=None,
+        result=_json_dump(result),
+        text=text,
+        pages=pages,
+        ocr=ocr,
+        seconds=seconds,
+        error_code="",
+        error="",
+        updated_at=timezone.now(),
     )
-    return update["status"]
+    # Not stored: our lease ran out and another worker took the letter over.
+    return ResponseReading.Status.READY if stored else "skipped"
 
 
 def _json_dump(reading: Reading) -> str:
@@ -171,15 +164,14 @@ def reading_result(reading: ResponseReading) -> Reading | None:
 
 @transaction.atomic
 def response_reading_retry(*, user, reading: ResponseReading) -> ResponseReading:
+    """The person pressed "try again" on a letter that could not be read."""
     reading = ResponseReading.objects.select_for_update().get(pk=reading.pk)
     _check_can_edit(user=user, proceeding=reading.proceeding)
     if reading.status != ResponseReading.Status.FAILED:
         raise ApplicationError(_("This letter is not waiting for another try."))
-    reading.status = ResponseReading.Status.PENDING
-    reading.attempts = 0
-    reading.error = reading.error_code = ""
-    reading.save(update_fields=["status", "attempts", "error", "error_code", "updated_at"])
-    _enqueue(reading)
+    ResponseReading.objects.filter(pk=reading.pk).update(error_code="")
+    work_retry(kind=READING, pk=reading.pk)
+    reading.refresh_from_db()
     return reading
 
 
@@ -221,22 +213,3 @@ def response_reading_confirm(
     reading.event = event
     reading.save(update_fields=["status", "event", "updated_at"])
     return event
-
-
-def response_readings_sweep() -> int:
-    """Queue again every reading whose message was lost (pending for a while) or whose worker
-    died (lease expired). Safe to run at any time, any number of times."""
-    now = timezone.now()
-    stale = ResponseReading.objects.filter(
-        status=ResponseReading.Status.PENDING, updated_at__lt=now - STALE_PENDING
-    ) | ResponseReading.objects.filter(status=ResponseReading.Status.READING, claimed_until__lt=now)
-    ids = list(stale.values_list("pk", flat=True)[:500])
-    from .tasks import read_letter
-
-    for pk in ids:
-        try:
-            read_letter.delay(pk)
-        except Exception:  # noqa: BLE001 - broker down: the next sweep tries again
-            log.warning("sweep could not enqueue reading %s", pk)
-            break
-    return len(ids)

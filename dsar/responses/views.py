@@ -16,6 +16,7 @@ from . import selectors, services
 from .forms import ConfirmForm, LetterUploadForm
 from .highlight import highlight
 from .messages import unreadable_message
+from .models import ResponseReading
 
 
 @login_required
@@ -88,7 +89,11 @@ def _context(request, reading, form=None) -> dict:
         "kind_label": EventKind(result.event_kind).label if result and result.event_kind else "",
         "outcome_label": Outcome(result.outcome).label if result and result.outcome else "",
         "highlighted": highlight(reading.text, result.evidence) if result else "",
-        "error_message": unreadable_message(reading.error_code) if reading.error_code else "",
+        "error_message": (
+            unreadable_message(reading.error_code or "error")
+            if reading.status == ResponseReading.Status.FAILED
+            else ""
+        ),
     }
 
 

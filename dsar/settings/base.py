@@ -356,15 +356,11 @@ CELERY_BEAT_SCHEDULE: dict = {
     },
     "refresh-clock-states": {"task": "dsar.rules.tasks.refresh_clock_states", "schedule": 3600.0},
     "sweep-reminders": {"task": "dsar.reminders.tasks.sweep_reminders", "schedule": 300.0},
-    "sweep-response-readings": {
-        "task": "dsar.responses.tasks.sweep_response_readings",
-        "schedule": 60.0,
-    },
     "send-reminder-digests": {
         "task": "dsar.reminders.tasks.send_digests",
         "schedule": crontab(hour=DSAR_DIGEST_HOUR, minute=0),
     },
-    # Retention of closed cases, expired exports, exports whose message was lost.
+    # Retention of closed cases and expired exports.
     "sweep-data-rights": {"task": "dsar.accounts.tasks.sweep_data_rights", "schedule": 3600.0},
 }
 

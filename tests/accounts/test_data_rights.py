@@ -15,10 +15,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from dsar.accounts import services as account_services
-from dsar.accounts.models import DataExport, Membership, User
+from dsar.accounts.models import DATA_EXPORT, DataExport, Membership, User
 from dsar.cases import services
 from dsar.cases.models import Case
 from dsar.core.exceptions import ApplicationError
+from dsar.core.work import work_claim, work_sweep
 from dsar.letters.models import Document
 from dsar.reminders.models import Notification
 from tests.factories import (
@@ -86,6 +87,65 @@ def test_a_built_export_is_not_built_twice(user, django_capture_on_commit_callba
     name = export.file.name
     again = account_services.data_export_build(export_id=export.pk)
     assert again.file.name == name and again.status == "ready"
+
+
+def test_an_export_whose_message_was_lost_or_whose_worker_died_is_built_by_the_sweep(user):
+    export = account_services.data_export_request(user=user)  # on_commit not run: "lost"
+    assert work_sweep()["export"] == 0  # too fresh to be called lost
+    DataExport.objects.filter(pk=export.pk).update(
+        enqueued_at=timezone.now() - datetime.timedelta(hours=1)
+    )
+    assert work_sweep()["export"] == 1  # eager in tests: built now
+    export.refresh_from_db()
+    assert export.status == "ready" and export.attempts == 1
+
+    second = DataExport.objects.create(user=UserFactory(), enqueued_at=timezone.now())
+    lease = work_claim(kind=DATA_EXPORT, pk=second.pk)
+    assert lease is not None
+    assert account_services.data_export_build(export_id=second.pk).status == "running"
+    DataExport.objects.filter(pk=second.pk).update(
+        lease_until=timezone.now() - datetime.timedelta(seconds=1)  # the worker died
+    )
+    assert work_sweep()["export"] == 1
+    second.refresh_from_db()
+    assert second.status == "ready" and second.attempts == 2 and second.lease_until is None
+
+
+def test_a_failed_export_is_shown_and_a_new_one_can_be_asked_for(
+    client, user, monkeypatch, django_capture_on_commit_callbacks
+):
+    def broken(*, user, handle):
+        raise ValueError("the archive could not be written")
+
+    monkeypatch.setattr(account_services, "write_export_zip", broken)
+    with django_capture_on_commit_callbacks(execute=True):
+        export = account_services.data_export_request(user=user)
+    export.refresh_from_db()
+    assert export.status == "failed" and "could not be written" in export.error
+    assert work_sweep()["export"] == 0  # not retried behind the person's back
+    client.force_login(user)
+    assert "Please try again." in client.get(reverse("data:export_status")).content.decode()
+    monkeypatch.undo()
+    with django_capture_on_commit_callbacks(execute=True):
+        again = account_services.data_export_request(user=user)
+    assert again.pk != export.pk
+    assert DataExport.objects.get(pk=again.pk).status == "ready"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_broker_down_an_export_request_still_answers_and_waits(client):
+    from dsar.core import chaos
+    from tests.conftest import verified_user
+
+    user = verified_user("exporter@example.org")
+    client.force_login(user)
+    with chaos.use_broker(f"redis://127.0.0.1:{chaos.free_port()}/0"):
+        response = client.post(reverse("data:export_request"))
+    assert response.status_code == 302
+    export = DataExport.objects.get(user=user)
+    assert export.status == "pending" and export.enqueued_at is None
+    assert work_sweep()["export"] == 1  # the broker is back (eager): the first sweep builds it
+    assert DataExport.objects.get(pk=export.pk).status == "ready"
 
 
 def test_deleting_a_document_removes_its_file(client, user, django_capture_on_commit_callbacks):

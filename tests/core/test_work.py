@@ -51,7 +51,7 @@ def waiting_letter(user, **fields) -> LetterRequest:
 def test_every_kind_of_background_work_is_registered():
     from dsar.core.work import KINDS
 
-    assert set(KINDS) == {"letter", "recompute", "reminder", "digest"}
+    assert set(KINDS) == {"letter", "recompute", "reminder", "digest", "reading", "export"}
 
 
 def test_a_letter_whose_message_was_lost_is_published_again_and_rendered_once(user):
@@ -360,3 +360,9 @@ def test_every_background_task_retries_a_briefly_unreachable_database_and_has_ti
     # A claimed task finishes before its lease runs out (the recomputation renews its lease).
     for name in ("letter", "reminder", "digest"):
         assert import_string(KINDS[name].task).time_limit < lease_seconds(), name
+    # Longer work claims a longer lease of its own.
+    from dsar.accounts.services import EXPORT_LEASE_SECONDS
+    from dsar.responses.services import LEASE_SECONDS as READING_LEASE_SECONDS
+
+    assert import_string(KINDS["reading"].task).time_limit < READING_LEASE_SECONDS
+    assert import_string(KINDS["export"].task).time_limit < EXPORT_LEASE_SECONDS

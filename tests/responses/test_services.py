@@ -13,15 +13,24 @@ from django.utils import timezone
 
 from dsar.cases import services as case_services
 from dsar.cases.models import Event, EventKind, ProceedingStatus
+from dsar.core import chaos
 from dsar.core.exceptions import ApplicationError
+from dsar.core.work import work_claim, work_select, work_sweep
 from dsar.letters.context import proceeding_facts
 from dsar.responses import services
 from dsar.responses.evaluation import Letter, letter_html
-from dsar.responses.models import ResponseReading
+from dsar.responses.models import READING, ResponseReading
 from tests.conftest import require_service
 from tests.factories import MembershipFactory, ProceedingFactory
 
 pytestmark = pytest.mark.django_db
+
+real_read_document = services._read_document
+
+
+def ago(seconds: int):
+    return timezone.now() - timedelta(seconds=seconds)
+
 
 DETERMINATION = """U.S. Customs and Border Protection
 FOIA Division
@@ -208,28 +217,98 @@ def test_an_empty_file_or_a_wrong_type_is_refused_and_nothing_is_stored(filed):
 
 def test_a_claimed_reading_is_not_read_twice_and_a_dead_workers_claim_expires(filed):
     reading = start(filed, pdf_of(DETERMINATION))  # on_commit not run: the message is "lost"
-    ResponseReading.objects.filter(pk=reading.pk).update(
-        status=ResponseReading.Status.READING, claimed_until=timezone.now() + timedelta(minutes=5)
-    )
-    assert services.response_reading_run(reading_id=reading.pk) == "skipped"
-    ResponseReading.objects.filter(pk=reading.pk).update(
-        claimed_until=timezone.now() - timedelta(seconds=1)
-    )
-    assert services.response_readings_sweep() == 1  # eager in tests: the sweep reads it now
+    lease = work_claim(kind=READING, pk=reading.pk, lease=services.LEASE_SECONDS)
+    assert lease is not None
+    assert services.response_reading_run(reading_id=reading.pk) == "skipped"  # a live claim
+    assert work_select(kind=READING) == []
+    ResponseReading.objects.filter(pk=reading.pk).update(lease_until=ago(1))  # worker died
+    assert work_sweep()["reading"] == 1  # eager in tests: the sweep reads it now
     reading.refresh_from_db()
     assert reading.status == ResponseReading.Status.READY
-    assert reading.attempts == 1
+    assert reading.attempts == 2
+    assert reading.lease_until is None
+    assert services.response_reading_run(reading_id=reading.pk) == "skipped"  # read once
 
 
 def test_a_lost_message_is_found_by_the_sweep(filed):
     reading = start(filed, pdf_of(DETERMINATION))  # never enqueued: on_commit not run
-    assert services.response_readings_sweep() == 0  # too fresh to be called lost
-    ResponseReading.objects.filter(pk=reading.pk).update(
-        updated_at=timezone.now() - timedelta(minutes=2)
-    )
-    assert services.response_readings_sweep() == 1
+    assert work_sweep()["reading"] == 0  # too fresh to be called lost
+    ResponseReading.objects.filter(pk=reading.pk).update(enqueued_at=ago(3600))
+    assert work_sweep()["reading"] == 1
     reading.refresh_from_db()
     assert reading.status == ResponseReading.Status.READY
+
+
+def test_a_reading_whose_lease_was_taken_over_stores_nothing(filed, monkeypatch):
+    reading = start(filed, pdf_of(DETERMINATION))
+    real = services._read_document
+
+    def slow_read(document, agency_code):
+        result = real(document, agency_code)
+        # While this worker was reading, its lease ran out and another worker claimed the row.
+        ResponseReading.objects.filter(pk=reading.pk).update(
+            lease_until=timezone.now() + timedelta(minutes=5)
+        )
+        return result
+
+    monkeypatch.setattr(services, "_read_document", slow_read)
+    assert services.response_reading_run(reading_id=reading.pk) == "skipped"
+    reading.refresh_from_db()
+    assert reading.status == ResponseReading.Status.READING and reading.result == ""
+
+
+def test_a_crash_puts_the_reading_back_then_fails_visibly_with_a_way_forward(
+    filed, monkeypatch, client, django_capture_on_commit_callbacks
+):
+    reading = start(filed, pdf_of(DETERMINATION))
+
+    def crash(document, agency_code):
+        raise OSError("tesseract was killed")
+
+    monkeypatch.setattr(services, "_read_document", crash)
+    for attempt in range(1, services.MAX_ATTEMPTS):
+        assert services.response_reading_run(reading_id=reading.pk) == "pending"
+        reading.refresh_from_db()
+        assert reading.status == ResponseReading.Status.PENDING and reading.not_before
+        assert reading.attempts == attempt
+        ResponseReading.objects.filter(pk=reading.pk).update(not_before=None)
+    assert services.response_reading_run(reading_id=reading.pk) == "failed"
+    reading.refresh_from_db()
+    assert reading.status == ResponseReading.Status.FAILED
+    assert reading.error_code == "error" and "tesseract was killed" in reading.error
+    assert work_sweep()["reading"] == 0  # a failure waits for the person, not the sweep
+
+    client.force_login(filed.case.owner)
+    page = client.get(reverse("responses:reading", args=[reading.pk])).content.decode()
+    assert "Reading this letter failed" in page and "Try again" in page
+    monkeypatch.setattr(services, "_read_document", real_read_document)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("responses:reading_retry", args=[reading.pk]))
+    assert response.status_code == 302
+    reading.refresh_from_db()
+    assert reading.status == ResponseReading.Status.READY
+    assert reading.attempts == 1 and reading.error == "" and reading.error_code == ""
+
+
+def test_a_letter_that_keeps_killing_its_worker_fails_visibly(filed):
+    reading = start(filed, pdf_of(DETERMINATION))
+    ResponseReading.objects.filter(pk=reading.pk).update(attempts=services.MAX_ATTEMPTS)
+    assert services.response_reading_run(reading_id=reading.pk) == "failed"
+    reading.refresh_from_db()
+    assert reading.status == ResponseReading.Status.FAILED
+    assert "interrupted" in reading.error and reading.error_code == "error"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_broker_down_the_letter_is_stored_and_read_once_the_broker_is_back(filed):
+    """No Redis listens on the port: the upload answers normally and the reading waits."""
+    with chaos.use_broker(f"redis://127.0.0.1:{chaos.free_port()}/0"):
+        reading = start(filed, pdf_of(DETERMINATION))
+    reading.refresh_from_db()
+    assert reading.status == ResponseReading.Status.PENDING
+    assert reading.enqueued_at is None  # never published: the first sweep takes it
+    assert work_sweep()["reading"] == 1
+    assert ResponseReading.objects.get(pk=reading.pk).status == ResponseReading.Status.READY
 
 
 def test_viewers_and_strangers_cannot_read_or_confirm(
