@@ -1,6 +1,8 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
+from dsar.core.admin import ViewOnlyAdminMixin
+
 from .models import ApiToken, Membership, Organization, User
 
 
@@ -18,18 +20,31 @@ class UserAdmin(BaseUserAdmin):
     add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "password1", "password2")}),)
 
 
-class MembershipInline(admin.TabularInline):
+class MembershipInline(ViewOnlyAdminMixin, admin.TabularInline):
+    """Members join by invitation and are removed or given another role on the organization's
+    page, where case owners are told and the audit trail records it."""
+
     model = Membership
     extra = 0
-    autocomplete_fields = ["user"]
+    fields = ["user", "role", "created_at"]
+    readonly_fields = fields
 
 
 @admin.register(Organization)
 class OrganizationAdmin(admin.ModelAdmin):
+    """The name can be corrected here; an organization is created in the product, by the
+    person who becomes its first administrator."""
+
     list_display = ["name", "slug", "created_at"]
     prepopulated_fields = {"slug": ("name",)}
     inlines = [MembershipInline]
     search_fields = ["name"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
 
 
 @admin.register(ApiToken)

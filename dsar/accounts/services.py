@@ -101,6 +101,34 @@ def membership_remove(*, user: User, membership) -> None:
 
 
 @transaction.atomic
+def membership_set_role(*, user: User, membership, role: str):
+    """An administrator changes a member's role (administrator, member, viewer): what they may
+    do with the organization's cases changes, so it is in the audit trail. The last
+    administrator cannot step down."""
+
+    if role not in Membership.Role.values:
+        raise ApplicationError(_("Choose a role from the list."), field="role")
+    _require_admin(user=user, organization=membership.organization)
+    membership = Membership.objects.select_for_update().get(pk=membership.pk)
+    if membership.role == role:
+        return membership
+    admins = Membership.objects.select_for_update().filter(
+        organization=membership.organization, role=Membership.Role.ADMIN
+    )
+    if membership.role == Membership.Role.ADMIN and admins.count() == 1:
+        raise ApplicationError(_("An organization needs at least one administrator."))
+    previous = membership.role
+    membership.role = role
+    membership.save(update_fields=["role"])
+    audit_record(
+        actor=user,
+        action=Action.SHARE,
+        detail=f"role in {membership.organization}: {membership.user.email} {previous} → {role}",
+    )
+    return membership
+
+
+@transaction.atomic
 def organization_set_mfa_required(*, user: User, organization, required: bool):
     """Require (or stop requiring) a second factor of every member; only an administrator who
     uses one can turn the requirement on, so nobody locks themselves out by accident."""

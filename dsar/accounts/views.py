@@ -22,6 +22,7 @@ from .forms import (
     OrganizationForm,
     RetentionForm,
 )
+from .models import Membership
 
 
 @require_POST
@@ -89,6 +90,7 @@ def organization_detail(request, pk: int):
             "members": members,
             "form": form,
             "is_admin": is_admin,
+            "roles": Membership.Role.choices,
             "pending": selectors.organization_invitations(organization=organization)
             if is_admin
             else [],
@@ -159,6 +161,23 @@ def membership_remove(request, pk: int):
     try:
         services.membership_remove(user=request.user, membership=membership)
         messages.success(request, _("Member removed."))
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    return redirect("accounts:organization", membership.organization_id)
+
+
+@login_required
+@require_POST
+def membership_role(request, pk: int):
+    membership = selectors.membership_get(user=request.user, membership_id=pk)
+    try:
+        services.membership_set_role(
+            user=request.user, membership=membership, role=request.POST.get("role", "")
+        )
+        messages.success(
+            request,
+            _("%(email)s's role is changed.") % {"email": membership.user.email},
+        )
     except ApplicationError as exc:
         messages.error(request, exc.message)
     return redirect("accounts:organization", membership.organization_id)

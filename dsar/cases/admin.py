@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from dsar.core.admin import RedactedHistoryMixin
+from dsar.core.admin import RedactedHistoryMixin, ViewOnlyAdminMixin
 
 from .models import Case, Clock, Event, Proceeding
 
@@ -15,7 +15,9 @@ class ProceedingInline(admin.TabularInline):
 
 
 @admin.register(Case)
-class CaseAdmin(RedactedHistoryMixin, admin.ModelAdmin):
+class CaseAdmin(ViewOnlyAdminMixin, RedactedHistoryMixin, admin.ModelAdmin):
+    """View only: a case changes through the product (search index, sharing, audit trail)."""
+
     list_display = ["title", "owner", "organization", "status", "updated_at"]
     list_filter = ["status"]
     # Titles and names are encrypted: the admin searches by owner only.
@@ -50,7 +52,9 @@ class ClockInline(admin.TabularInline):
 
 
 @admin.register(Proceeding)
-class ProceedingAdmin(RedactedHistoryMixin, admin.ModelAdmin):
+class ProceedingAdmin(ViewOnlyAdminMixin, RedactedHistoryMixin, admin.ModelAdmin):
+    """View only: events go through the state machine; clocks are computed from them."""
+
     list_display = ["__str__", "case", "status", "next_due_on", "is_open"]
     list_filter = ["status", "regime", "is_open"]
     raw_id_fields = ["case", "parent", "record_system"]

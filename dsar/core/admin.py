@@ -38,3 +38,19 @@ class RedactedHistoryMixin:
 
     def log_deletions(self, request, queryset):
         return self._log(request, queryset, DELETION)
+
+
+class ViewOnlyAdminMixin:
+    """For rows whose writes belong to the product's services (sharing, membership, case
+    data): a change there must keep the search index, the visibility columns, the audit trail
+    and the people concerned in step, which an admin form would bypass. Operators look here
+    and act in the product."""
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
