@@ -13,13 +13,14 @@ a key file created on first use next to the field-encryption key file.
 import hashlib
 import hmac
 import re
-import secrets
 import unicodedata
 from collections.abc import Iterable
 from functools import lru_cache
 
-from django.conf import settings
-from django.core.exceptions import ImproperlyConfigured
+from django.core.signals import setting_changed
+from django.dispatch import receiver
+
+from dsar.core.crypto import search_key
 
 DIGEST_LENGTH = 32  # hex characters (128 bits)
 _WORD = re.compile(r"[^\W_]+")
@@ -29,17 +30,14 @@ _REFERENCE_SPLIT = re.compile(r"[,;\n]+")
 
 @lru_cache(maxsize=1)
 def _key() -> bytes:
-    key = getattr(settings, "DSAR_SEARCH_KEY", "")
-    if key:
-        return key.encode("utf-8")
-    key_file = settings.DSAR_SEARCH_KEY_FILE
-    if not key_file.exists():
-        if not settings.DEBUG:
-            raise ImproperlyConfigured("Set DSAR_SEARCH_KEY: search needs a key.")
-        key_file.parent.mkdir(parents=True, exist_ok=True)
-        key_file.write_text(secrets.token_urlsafe(48))
-        key_file.chmod(0o600)
-    return key_file.read_text().strip().encode("utf-8")
+    # One home for the key: ``DSAR_SEARCH_KEY``, or the embedded default's key file.
+    return search_key()
+
+
+@receiver(setting_changed)
+def _search_key_changed(*, setting, **kwargs):
+    if setting in ("DSAR_SEARCH_KEY", "DSAR_SEARCH_KEY_FILE"):
+        _key.cache_clear()
 
 
 def strip_accents(text: str) -> str:

@@ -293,11 +293,25 @@ def test_production_reads_keys_only_from_the_environment(settings):
 
 
 def test_search_key_for_the_embedded_default_lives_next_to_the_field_keys(tmp_path, settings):
+    from dsar.core import blind_index
+
+    # The demo runs the embedded default with DEBUG off: the key file is made all the same.
+    settings.DEBUG = False
     settings.DSAR_SEARCH_KEY = ""
     settings.DSAR_SEARCH_KEY_FILE = tmp_path / "keys" / "search.key"
+    digest = blind_index.digest("ref", "CBP-2026-081442")
     key = crypto.search_key()
     assert key and crypto.search_key() == key
     assert stat.S_IMODE(settings.DSAR_SEARCH_KEY_FILE.stat().st_mode) == 0o600
+    # The search index hashes with that same key, and a new key gives other digests.
+    assert blind_index._key() == key
+    settings.DSAR_SEARCH_KEY = "another key"
+    assert blind_index.digest("ref", "CBP-2026-081442") != digest
+    # Production names no key file: without DSAR_SEARCH_KEY, a clear refusal.
+    settings.DSAR_SEARCH_KEY = ""
+    settings.DSAR_SEARCH_KEY_FILE = None
+    with pytest.raises(ImproperlyConfigured, match="DSAR_SEARCH_KEY"):
+        blind_index.digest("ref", "CBP-2026-081442")
 
 
 def test_system_checks_refuse_missing_bad_or_misplaced_keys(tmp_path, settings):
