@@ -109,3 +109,20 @@ def test_my_account_log_is_paginated_and_shows_what_others_did_to_my_cases(clien
     assert "Page 1 of 2" in first.content.decode()
     client.force_login(UserFactory())
     assert "colleague@example.org" not in client.get(reverse("data:my_audit")).content.decode()
+
+
+def test_my_log_names_a_case_no_longer_shared_with_me_by_number_only(client, user):
+    clinic = OrganizationFactory()
+    case = CaseFactory(owner=user, organization=clinic, title="Record of Ms Example")
+    advocate = UserFactory()
+    membership = MembershipFactory(organization=clinic, user=advocate, role="advocate")
+    client.force_login(advocate)
+    client.get(case.get_absolute_url())
+    page = client.get(reverse("data:my_audit")).content.decode()
+    assert "Record of Ms Example" in page
+    membership.delete()
+    page = client.get(reverse("data:my_audit")).content.decode()
+    assert "Record of Ms Example" not in page
+    assert f"case #{case.pk} (no longer shared with you)" in page
+    client.force_login(user)
+    assert "Record of Ms Example" in client.get(reverse("data:my_audit")).content.decode()
