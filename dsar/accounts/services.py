@@ -24,7 +24,7 @@ from dsar.cases.models import Case
 from dsar.cases.selectors import case_can_edit
 from dsar.cases.services import case_destroy, cases_delete_expired, document_upload
 from dsar.core.crypto import new_data_key, seal
-from dsar.core.exceptions import ApplicationError
+from dsar.core.exceptions import ApplicationError, ConflictError
 from dsar.core.work import (
     is_transient_database_error,
     work_claim,
@@ -631,9 +631,10 @@ def consent_record(
     signed_on,
     expires_on=None,
     upload=None,
+    document=None,
 ):
-    """Record a client's consent, with the signed document when there is one. Editors of the
-    case may do it."""
+    """Record a client's consent, with the signed copy when there is one: a file to upload, or
+    a document already on the case. Editors of the case may do it."""
 
     if not case_can_edit(user=user, case=case):
         raise ApplicationError(_("You can read this case but not change it."))
@@ -651,7 +652,10 @@ def consent_record(
         raise ApplicationError(
             _("The consent cannot expire before it was signed."), field="expires_on"
         )
-    document = None
+    if document is not None and upload is not None:
+        raise ValueError("Give the signed copy as an upload or as a document, not both.")
+    if document is not None and document.case_id != case.pk:
+        raise ApplicationError(_("No such document in this case."), field="document")
     if upload is not None:
         document = document_upload(
             user=user, case=case, upload=upload, title=_("Signed client consent")
@@ -675,15 +679,19 @@ def consent_record(
 
 
 @transaction.atomic
-def consent_revoke(*, user: User, consent) -> None:
+def consent_revoke(*, user: User, consent) -> ClientConsent:
+    """Revoke a consent once: the row is re-read under a lock, so of two revocations at the
+    same time one succeeds and the other is refused (a conflict with its state)."""
 
     if not case_can_edit(user=user, case=consent.case):
         raise ApplicationError(_("You can read this case but not change it."))
-    if consent.revoked_at is not None:
-        raise ApplicationError(_("This consent was already revoked."))
-    consent.revoked_at = timezone.now()
-    consent.revoked_by = user
-    consent.save(update_fields=["revoked_at", "revoked_by", "updated_at"])
+    locked = ClientConsent.objects.select_for_update().get(pk=consent.pk)
+    if locked.revoked_at is not None:
+        raise ConflictError(_("This consent was already revoked."))
+    locked.revoked_at = timezone.now()
+    locked.revoked_by = user
+    locked.save(update_fields=["revoked_at", "revoked_by", "updated_at"])
     audit_record(
         actor=user, action=Action.CONSENT_REVOKE, case=consent.case, detail=f"consent {consent.pk}"
     )
+    return locked

@@ -2,10 +2,13 @@
 every rule and every write."""
 
 from django.urls import reverse
+from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from dsar.accounts.models import ClientConsent
+from dsar.audit.models import AuditEntry
 from dsar.cases.models import (
     Case,
     Channel,
@@ -298,6 +301,87 @@ class EventCreateSerializer(serializers.Serializer):
 class EventRecordedSerializer(serializers.Serializer):
     event = EventSerializer()
     proceeding = ProceedingSerializer(help_text="The proceeding after the event, clocks recomputed")
+
+
+# --- client consent and the audit log -------------------------------------------------------
+
+
+class ConsentSerializer(serializers.ModelSerializer):
+    regimes = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
+    state = serializers.SerializerMethodField(
+        help_text="`revoked`, `expired` (past `expires_on`) or `valid`."
+    )
+
+    class Meta:
+        model = ClientConsent
+        fields = [
+            "id",
+            "case",
+            "scope",
+            "regimes",
+            "signed_on",
+            "expires_on",
+            "document",
+            "state",
+            "revoked_at",
+            "created_at",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(serializers.ChoiceField(choices=["valid", "expired", "revoked"]))
+    def get_state(self, consent: ClientConsent) -> str:
+        if consent.revoked_at is not None:
+            return "revoked"
+        if consent.expires_on is not None and consent.expires_on < timezone.localdate():
+            return "expired"
+        return "valid"
+
+
+class ConsentCreateSerializer(serializers.Serializer):
+    scope = serializers.CharField(
+        max_length=10000, allow_blank=True, help_text="What the client authorises."
+    )
+    regimes = serializers.ListField(
+        child=serializers.SlugField(max_length=40),
+        max_length=50,
+        help_text="The regime codes it covers, from /api/v1/directory/regimes/.",
+    )
+    signed_on = serializers.DateField(help_text="Not in the future.")
+    expires_on = serializers.DateField(
+        required=False, allow_null=True, help_text="Not before `signed_on`."
+    )
+    document = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        help_text="The signed copy: a document of the same case (upload it first).",
+    )
+
+
+class AuditEntrySerializer(serializers.ModelSerializer):
+    """One entry of the audit log. The case and the document are named by id only: either may
+    have been deleted since, and the log keeps no copy of their content."""
+
+    actor_email = serializers.CharField(
+        read_only=True, help_text="Who did it; empty for dsar's own automatic work."
+    )
+    action_label = serializers.CharField(source="get_action_display", read_only=True)
+    case = serializers.IntegerField(source="case_id", read_only=True, allow_null=True)
+    document = serializers.IntegerField(source="document_id", read_only=True, allow_null=True)
+
+    class Meta:
+        model = AuditEntry
+        fields = [
+            "id",
+            "created_at",
+            "actor_email",
+            "action",
+            "action_label",
+            "case",
+            "document",
+            "detail",
+            "ip_address",
+        ]
+        read_only_fields = fields
 
 
 # --- documents and letters -------------------------------------------------------------------

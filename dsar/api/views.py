@@ -9,7 +9,7 @@ import io
 
 from django import forms
 from django.db.models import Q
-from django.http import FileResponse, JsonResponse
+from django.http import FileResponse, Http404, JsonResponse
 from django.utils.translation import gettext as _
 from django.views.defaults import page_not_found
 from django_filters import rest_framework as filters
@@ -24,7 +24,10 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from dsar.accounts.models import Organization
+from dsar.accounts import services as account_services
+from dsar.accounts.models import ClientConsent, Organization
+from dsar.audit import selectors as audit_selectors
+from dsar.audit.models import AuditEntry
 from dsar.cases import selectors, services
 from dsar.cases.models import Case, Clock, ProceedingStatus
 from dsar.core.exceptions import ApplicationError, ConflictError
@@ -139,6 +142,25 @@ def _case_refs(request, values: dict) -> dict:
     return values
 
 
+def _consent_refs(request, values: dict) -> dict:
+    """The regime codes and the document id of a consent's input, as the objects the service
+    takes; an unknown code is named by its place (`regimes.1`)."""
+    codes = values["regimes"]
+    found = {regime.code: regime for regime in Regime.objects.filter(code__in=codes)}
+    unknown = {str(i): [_("Unknown regime code.")] for i, c in enumerate(codes) if c not in found}
+    if unknown:
+        raise ValidationError({"regimes": unknown})
+    values["regimes"] = list({code: found[code] for code in codes}.values())
+    if values.get("document") is not None:
+        try:
+            values["document"] = selectors.document_get(
+                user=request.user, document_id=values["document"]
+            )
+        except Http404:
+            raise ValidationError({"document": [_("No such document in this case.")]}) from None
+    return values
+
+
 @extend_schema_view(
     list=extend_schema(summary="Your cases", responses=s.CaseListSerializer(many=True)),
     retrieve=extend_schema(
@@ -197,6 +219,37 @@ class CaseViewSet(viewsets.GenericViewSet):
     def reopen(self, request, pk: int):
         case = selectors.case_get_for_edit(user=request.user, case_id=pk)
         return Response(s.CaseSerializer(services.case_reopen(user=request.user, case=case)).data)
+
+    @extend_schema(
+        methods=["GET"],
+        summary="The client consents recorded on the case, newest first",
+        responses=s.ConsentSerializer(many=True),
+    )
+    @extend_schema(
+        methods=["POST"],
+        summary="Record a client's consent (editors of the case)",
+        request=s.ConsentCreateSerializer,
+        responses={201: s.ConsentSerializer},
+    )
+    @action(detail=True, methods=["get", "post"], pagination_class=None, filter_backends=[])
+    def consents(self, request, pk: int):
+        if request.method == "GET":
+            case = selectors.case_get(user=request.user, case_id=pk)
+            return Response(s.ConsentSerializer(selectors.case_consents(case=case), many=True).data)
+        case = selectors.case_get_for_edit(user=request.user, case_id=pk)
+        values = _consent_refs(request, _parse(s.ConsentCreateSerializer, request))
+        consent = account_services.consent_record(user=request.user, case=case, **values)
+        return Response(s.ConsentSerializer(consent).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        summary="The case's audit trail, newest first (its owner and organization administrators)",
+        responses=s.AuditEntrySerializer(many=True),
+    )
+    @action(detail=True, methods=["get"], filter_backends=[])
+    def audit(self, request, pk: int):
+        _case, entries = audit_selectors.audit_for_case(user=request.user, case_id=pk)
+        page = self.paginate_queryset(entries)
+        return self.get_paginated_response(s.AuditEntrySerializer(page, many=True).data)
 
     @extend_schema(
         summary="Import up to 1,000 cases with their proceedings, all or nothing",
@@ -412,6 +465,26 @@ class ClockViewSet(viewsets.ReadOnlyModelViewSet):
         return selectors.clock_list(user=self.request.user)
 
 
+class ConsentViewSet(viewsets.GenericViewSet):
+    """A case's client consents are listed and recorded at /cases/{id}/consents/."""
+
+    queryset = ClientConsent.objects.none()
+    serializer_class = s.ConsentSerializer
+    lookup_value_converter = "int"
+
+    @extend_schema(
+        summary="Revoke a client consent (editors of the case; once)",
+        description="Revoking a revoked consent is a 409.",
+        request=None,
+        responses=s.ConsentSerializer,
+    )
+    @action(detail=True, methods=["post"])
+    def revoke(self, request, pk: int):
+        consent = selectors.consent_get_for_edit(user=request.user, consent_id=pk)
+        consent = account_services.consent_revoke(user=request.user, consent=consent)
+        return Response(s.ConsentSerializer(consent).data)
+
+
 # --- documents and letters -------------------------------------------------------------------
 
 
@@ -561,6 +634,37 @@ class NotificationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     @action(detail=False, methods=["post"], url_path="read-all")
     def read_all(self, request):
         return Response({"marked": reminder_services.notification_mark_read(user=request.user)})
+
+
+# --- the audit log ---------------------------------------------------------------------------
+
+
+class AuditFilter(filters.FilterSet):
+    action = filters.ChoiceFilter(choices=AuditEntry.Action.choices)
+    case = filters.NumberFilter(field_name="case_id")
+
+    class Meta:
+        model = AuditEntry
+        fields = ["action", "case"]
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Your audit log, newest first",
+        description=(
+            "What you did, and what anyone did to the cases you own. The log cannot be changed "
+            "or deleted."
+        ),
+    )
+)
+class AuditViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    queryset = AuditEntry.objects.none()
+    serializer_class = s.AuditEntrySerializer
+    filterset_class = AuditFilter
+    ordering_fields = ["created_at"]
+
+    def get_queryset(self):
+        return audit_selectors.audit_for_account(user=self.request.user)
 
 
 # --- public: directory, planner, calculator --------------------------------------------------

@@ -408,8 +408,9 @@ DSAR_API_IMPORT_MAX_CASES = 1000
 SPECTACULAR_SETTINGS = {
     "TITLE": "dsar API",
     "DESCRIPTION": (
-        "Cases, proceedings, events, clocks, documents, letters and notifications of the "
-        "signed-in user (token or session), and the public directory, planner and deadline "
+        "Cases, proceedings, events, clocks, documents, letters, notifications, client "
+        "consents and the audit log of the signed-in user (token or session), and the public "
+        "directory, planner and deadline "
         'calculator. Errors are JSON: {"detail": message, "errors": {field: [messages]}}. '
         "dsar gives legal information, not legal advice."
     ),

@@ -19,6 +19,7 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from dsar.accounts import services as account_services
+from dsar.audit.services import Action, audit_record
 from dsar.cases import services as case_services
 from dsar.letters.models import LetterRequest
 from dsar.reminders.models import Notification
@@ -72,6 +73,16 @@ def owner_data(user):
         case=case, proceeding=proceeding, code="foia-access", language="en", inputs_hash="x" * 64
     )
     notification = Notification.objects.create(user=user, title="umbrella-kumquat-notice")
+    consent = account_services.consent_record(
+        user=user,
+        case=case,
+        scope="umbrella-kumquat-consent",
+        regimes=[proceeding.regime],
+        signed_on=days_ago(40),
+        document=document,
+    )
+    # The audit log keeps no content; this entry is marked so a leak of it would be seen.
+    audit_record(actor=user, action=Action.CHANGE, case=case, detail="umbrella-kumquat-audit")
     return {
         "cases": case.pk,
         "proceedings": proceeding.pk,
@@ -79,6 +90,7 @@ def owner_data(user):
         "documents": document.pk,
         "letters": letter.pk,
         "notifications": notification.pk,
+        "consents": consent.pk,
     }
 
 
