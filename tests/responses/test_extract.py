@@ -118,6 +118,23 @@ def test_an_a_number_is_not_a_tracking_number():
     assert read_text(text, agency="dhs").tracking_numbers == ["2026-HQFO-00123"]
 
 
+def test_a_number_on_the_subject_line_is_read_whatever_agency_wrote():
+    # A request referred to another agency: the letter comes from CBP, the proceeding is OBIM's.
+    text = normalize_text(
+        "September 14, 2026\n\nRe: CBP-2026-081442\n\nDear Ms. Torres:\n\nThis letter "
+        "acknowledges receipt of your request. We are reviewing records received on 3 August."
+    )
+    assert read_text(text, agency="obim").tracking_numbers == ["CBP-2026-081442"]
+    # "Re:" introducing words, or inside a sentence, is not a number.
+    assert (
+        read_text(
+            "Re: Freedom of Information Act request\n\nDear Sir:", agency="obim"
+        ).tracking_numbers
+        == []
+    )
+    assert read_text("Dear Sir:\n\nWe are: 2026-77 ready.", agency="obim").tracking_numbers == []
+
+
 def test_evidence_points_at_the_text_that_supports_each_value():
     text = normalize_text(
         "November 3, 2026\n\nRe: CBP-2026-012345\n\nDear Ms. Doe:\n\nNo responsive records were "
