@@ -33,6 +33,7 @@ import threading
 import time
 from pathlib import Path
 
+import redis
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
@@ -98,15 +99,35 @@ class Command(BaseCommand):
         )
         env.pop("CELERY_BROKER_URL", None)
         env["STATIC_ROOT"] = tempfile.mkdtemp(prefix="dsar-bench-static-")
-        subprocess.run(
-            [sys.executable, str(settings.BASE_DIR / "manage.py"), "collectstatic", "--noinput"]
-            + ["-v0"],
-            env=dict(env, DATABASE_URL="sqlite://:memory:"),
-            check=True,
+        # The production settings keep their cache in Redis: a redis-server of our own, on a
+        # free port, emptied between scales and stopped at the end (never the shared one).
+        if not shutil.which("redis-server"):
+            raise CommandError(
+                "benchmark_web needs redis-server (the production settings cache in Redis): "
+                "install the redis-server package."
+            )
+        redis_port = _free_port()
+        redis_server = subprocess.Popen(
+            ["redis-server", "--port", str(redis_port), "--bind", "127.0.0.1"]
+            + ["--save", "", "--appendonly", "no"],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
         )
-        results: dict[int, dict] = {}
-        for scale in scales:
-            results[scale] = self._scale(scale, env, opts, per_client)
+        try:
+            _wait_port(redis_port)
+            env["REDIS_URL"] = f"redis://127.0.0.1:{redis_port}/0"
+            subprocess.run(
+                [sys.executable, str(settings.BASE_DIR / "manage.py"), "collectstatic"]
+                + ["--noinput", "-v0"],
+                env=dict(env, DATABASE_URL="sqlite://:memory:"),
+                check=True,
+            )
+            results: dict[int, dict] = {}
+            for scale in scales:
+                results[scale] = self._scale(scale, env, opts, per_client)
+        finally:
+            redis_server.terminate()
+            redis_server.wait(timeout=30)
         self._report(scales, results)
 
     # --- one scale ------------------------------------------------------------------------
@@ -139,15 +160,7 @@ class Command(BaseCommand):
                 check=True,
             )
             self.stdout.write(f"generated in {time.perf_counter() - t0:.0f} s")
-        redis_port, redis = _free_port(), None
-        if shutil.which("redis-server"):
-            redis = subprocess.Popen(
-                ["redis-server", "--port", str(redis_port), "--save", "", "--appendonly", "no"],
-                stdout=subprocess.DEVNULL,
-                stderr=subprocess.DEVNULL,
-            )
-            _wait_port(redis_port)
-            env["REDIS_URL"] = f"redis://127.0.0.1:{redis_port}/0"
+        redis.Redis.from_url(env["REDIS_URL"]).flushdb()  # our own Redis: a cold cache per scale
         probed = subprocess.run(
             [*manage, "benchmark_web", "--probe"], env=env, capture_output=True, text=True
         )
@@ -180,9 +193,6 @@ class Command(BaseCommand):
         finally:
             gunicorn.send_signal(signal.SIGTERM)
             gunicorn.wait(timeout=60)
-            if redis is not None:
-                redis.terminate()
-                redis.wait(timeout=30)
             if not opts["keep"]:
                 database_drop(name)
         self.stdout.write(f"-- {scale:,} proceedings, heavy user sees {probe['visible']:,}")
@@ -293,7 +303,7 @@ class Command(BaseCommand):
         from dsar.cases.selectors import dashboard_proceedings
         from dsar.core.benchdb import MARK
         from dsar.reminders.calendar import calendar_feed_render
-        from dsar.reminders.selectors import preference_get
+        from dsar.reminders.services import calendar_token_issue
 
         with connection.cursor() as cur:
             cur.execute(
@@ -315,7 +325,7 @@ class Command(BaseCommand):
         regime = Proceeding.objects.filter(owner=user, listed=True).values_list(
             "regime__code", flat=True
         )[0]
-        pref = preference_get(user=user)
+        calendar_token = calendar_token_issue(user=user)  # stored hashed: a new one to subscribe
         dashboard = reverse("cases:dashboard")
         urls = {
             "dashboard": dashboard,
@@ -323,7 +333,7 @@ class Command(BaseCommand):
             "search_tracking": f"{dashboard}?q={_quote(tracking)}",
             "search_name": f"{dashboard}?q={_quote(name)}",
             "case_page": reverse("cases:case_detail", args=[big_case]),
-            "calendar": reverse("reminders:calendar_feed", args=[pref.calendar_token]),
+            "calendar": reverse("reminders:calendar_feed", args=[calendar_token]),
         }
         client = Client()
         client.force_login(user)
