@@ -259,16 +259,19 @@ class Proceeding(TimeStampedModel):
             models.Index(fields=["is_open", "next_due_on"], name="proc_open_due"),
             models.Index(fields=["case", "is_open"]),
             # The dashboard's order (next deadline, nulls last, then id) served directly by
-            # the index, per visibility branch.
+            # the index, per visibility branch; the two change stamps it carries let the
+            # calendar feed's version (count and latest change) be read from the index alone.
             models.Index(
                 fields=["owner", "next_due_on", "id"],
                 name="proc_owner_listed_due",
                 condition=Q(listed=True),
+                include=["updated_at", "clocks_computed_at"],
             ),
             models.Index(
                 fields=["organization", "next_due_on", "id"],
                 name="proc_org_listed_due",
                 condition=Q(listed=True),
+                include=["updated_at", "clocks_computed_at"],
             ),
         ]
 
