@@ -247,10 +247,11 @@ DASHBOARD_SHOWN = {"proceeding": {"title", "tracking_numbers"}, "case": {"title"
 
 def _dashboard_unshown() -> list[str]:
     def unshown(model, prefix: str, shown: set[str]) -> list[str]:
+        columns = [(f.name, f) for f in model._meta.concrete_fields]
         return [
-            prefix + f.name
-            for f in model._meta.concrete_fields
-            if isinstance(f, EncryptedMixin) and f.name not in shown
+            prefix + name
+            for name, f in columns
+            if isinstance(f, EncryptedMixin) and name not in shown
         ]
 
     return unshown(Proceeding, "", DASHBOARD_SHOWN["proceeding"]) + unshown(
