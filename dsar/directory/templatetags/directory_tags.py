@@ -1,5 +1,8 @@
 from django import template
+from django.utils.html import conditional_escape, format_html
 from django.utils.translation import get_language
+
+from dsar.directory.texts import translate
 
 register = template.Library()
 
@@ -28,3 +31,15 @@ def local_label(obj) -> str:
     name = local_name(obj)
     abbreviation = getattr(obj, "abbreviation", "")
     return f"{abbreviation} — {name}" if abbreviation and abbreviation != name else name
+
+
+@register.filter
+def dir_text(value) -> str:
+    """A directory fact's prose in the active language; marked ``lang="en"`` when the catalogue
+    has no translation of it yet."""
+    if not value:
+        return ""
+    translated = translate(str(value), get_language() or "en")
+    if translated is None:
+        return format_html('<span lang="en">{}</span>', value)
+    return conditional_escape(translated)
