@@ -2,8 +2,10 @@
 members of the organization it is shared with. Anything else is "not found"."""
 
 from datetime import date, timedelta
+from functools import cmp_to_key
 
 from django.core.exceptions import PermissionDenied
+from django.db import connections
 from django.db.models import F, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
@@ -109,12 +111,28 @@ class BranchUnion:
         first, *rest = querysets
         return first.union(*rest, all=True) if rest else first
 
+    def _compare(self, a: tuple, b: tuple) -> int:
+        """Compare two ``(pk, *ordering values)`` rows as the database orders them (NULLs last
+        in ascending order unless the ordering says otherwise, as PostgreSQL does)."""
+        for index, order in enumerate(self.ordering, start=1):
+            x, y = a[index], b[index]
+            if x == y:
+                continue
+            if x is None or y is None:
+                last = order.nulls_last or (not order.nulls_first and not order.descending)
+                return (1 if x is None else -1) * (1 if last else -1)
+            result = -1 if x < y else 1
+            return -result if order.descending else result
+        return 0
+
     def count(self) -> int:
         if self._count is None:
             if not self.branches:
                 self._count = 0
             else:
-                self._count = self._union([b.values("pk") for b in self.branches]).count()
+                self._count = self._union(
+                    [b.order_by().values("pk") for b in self.branches]
+                ).count()
         return self._count
 
     def __len__(self) -> int:
@@ -132,8 +150,11 @@ class BranchUnion:
         parts = [b.order_by(*self.ordering).values_list(*names)[:stop] for b in self.branches]
         if len(parts) == 1:
             rows = list(parts[0][start:stop])
-        else:
+        elif connections[parts[0].db].features.supports_slicing_ordering_in_compound:
             rows = list(self._union(parts).order_by(*self.ordering)[start:stop])
+        else:  # SQLite: no ORDER BY/LIMIT inside a UNION; each branch in turn, merged here
+            merged = sorted((row for part in parts for row in part), key=cmp_to_key(self._compare))
+            rows = merged[start:stop]
         ids = [row[0] for row in rows]
         by_id = {obj.pk: obj for obj in self.load(ids)}
         return [by_id[i] for i in ids if i in by_id]
