@@ -347,6 +347,21 @@ class Seed:
     run_ids: list[int] = field(default_factory=list)
     reminder_ids: list[int] = field(default_factory=list)
     started_at: datetime.datetime = field(default_factory=timezone.now)
+    # Reminders caught in the documented SMTP window by a kill: the mail server had accepted
+    # the e-mail but the row was not yet marked sent. Sending it again is the documented
+    # trade-off (a possible duplicate over a possible loss); any other duplicate is a fault.
+    smtp_window: set[str] = field(default_factory=set)
+
+
+def note_smtp_window(seed_: Seed, sink: SmtpSink) -> None:
+    """Call right after killing a worker: remember which unsent reminders the sink already
+    received (the killed worker was between the mail server's answer and its UPDATE)."""
+    from dsar.reminders.models import Reminder
+
+    keys = sink.reminder_keys()
+    for reminder in Reminder.objects.filter(pk__in=seed_.reminder_ids).exclude(status="sent"):
+        if keys[_reminder_key(reminder)] >= 1:
+            seed_.smtp_window.add(_reminder_key(reminder))
 
 
 def _directory():
@@ -546,13 +561,18 @@ def count(seed_: Seed, sink: SmtpSink, scenario: str, recover_s: float) -> list[
         rows = list(Reminder.objects.filter(pk__in=seed_.reminder_ids))
         keys = sink.reminder_keys()
         sent = [r for r in rows if r.status == "sent"]
+        extra = {_reminder_key(r): max(keys[_reminder_key(r)] - 1, 0) for r in rows}
+        in_window = sum(min(n, 1) for key, n in extra.items() if key in seed_.smtp_window)
         results.append(
             Result(
                 scenario,
                 "reminders",
                 due=len(seed_.reminder_ids),
                 done=sum(1 for r in sent if keys[_reminder_key(r)] >= 1),
-                duplicated=sum(max(keys[_reminder_key(r)] - 1, 0) for r in rows),
+                # At most one resend per reminder caught in the SMTP window is the documented
+                # trade-off; every other extra e-mail counts as a duplicate.
+                duplicated=sum(extra.values()) - in_window,
+                note=f"resent after a kill in the SMTP window={in_window}" if in_window else "",
                 lost=len(seed_.reminder_ids)
                 - len(rows)
                 + sum(1 for r in sent if keys[_reminder_key(r)] == 0),
@@ -596,9 +616,11 @@ def scenario_crash(harness: Harness, *, cases: int, runs: int = 2) -> list[Resul
         harness.start_all()
         _wait_fraction(harness, seed_, 0.25, 120)
         harness.kill("a")
+        note_smtp_window(seed_, harness.smtp)
         harness.start_worker("a")
         _wait_fraction(harness, seed_, 0.5, 120)
         harness.kill("b")
+        note_smtp_window(seed_, harness.smtp)
         harness.redis.restart()
         restarted = time.monotonic()
         harness.start_worker("b")

@@ -366,3 +366,34 @@ def test_every_background_task_retries_a_briefly_unreachable_database_and_has_ti
 
     assert import_string(KINDS["reading"].task).time_limit < READING_LEASE_SECONDS
     assert import_string(KINDS["export"].task).time_limit < EXPORT_LEASE_SECONDS
+
+
+def test_chaos_forgives_one_resend_per_reminder_caught_in_the_smtp_window_and_no_other(db):
+    from collections import Counter
+
+    from dsar.reminders.models import Reminder
+
+    seed = chaos.seed(cases=2, letters=False, reminders=True, runs=0)
+    caught, other = list(Reminder.objects.filter(pk__in=seed.reminder_ids).order_by("pk"))[:2]
+
+    class Sink:
+        counts: Counter = Counter()
+
+        def reminder_keys(self) -> Counter:
+            return Counter(self.counts)
+
+    sink = Sink()
+    # A worker is killed after the mail server accepted ``caught`` and before its UPDATE.
+    sink.counts = Counter({chaos._reminder_key(caught): 1})
+    chaos.note_smtp_window(seed, sink)
+    assert seed.smtp_window == {chaos._reminder_key(caught)}
+    # After recovery each was sent twice: the first resend is the documented trade-off, the
+    # second is a fault.
+    Reminder.objects.filter(pk__in=seed.reminder_ids).update(status="sent")
+    sink.counts = Counter({chaos._reminder_key(r): 1 for r in Reminder.objects.all()})
+    sink.counts[chaos._reminder_key(caught)] = 2
+    sink.counts[chaos._reminder_key(other)] = 2
+    (result,) = chaos.count(seed, sink, "crash", 1.0)
+    assert (result.duplicated, result.lost) == (1, 0)
+    assert "SMTP window=1" in result.note
+    chaos.cleanup(seed)
