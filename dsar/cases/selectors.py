@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from dsar.accounts.models import ClientConsent, Membership
 from dsar.audit.services import Action, audit_record
-from dsar.core.crypto import EncryptedMixin
+from dsar.core.crypto import encrypted_fields
 from dsar.deadlines import procedure
 from dsar.directory.models import Agency, Regime
 from dsar.letters.models import Document
@@ -268,12 +268,7 @@ DASHBOARD_SHOWN = {"proceeding": {"title", "tracking_numbers"}, "case": {"title"
 
 def _dashboard_unshown() -> list[str]:
     def unshown(model, prefix: str, shown: set[str]) -> list[str]:
-        columns = [(f.name, f) for f in model._meta.concrete_fields]
-        return [
-            prefix + name
-            for name, f in columns
-            if isinstance(f, EncryptedMixin) and name not in shown
-        ]
+        return [prefix + f.name for f in encrypted_fields(model) if f.name not in shown]
 
     return unshown(Proceeding, "", DASHBOARD_SHOWN["proceeding"]) + unshown(
         Case, "case__", DASHBOARD_SHOWN["case"]

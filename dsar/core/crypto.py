@@ -224,6 +224,13 @@ class EncryptedMixin:
         return None
 
 
+def encrypted_fields(model, *, local: bool = False) -> list:
+    """The model's concrete fields stored encrypted (only its own table's with ``local``)."""
+    meta = model._meta
+    fields = meta.local_concrete_fields if local else meta.concrete_fields
+    return [f for f in fields if getattr(f, "encrypted", False)]
+
+
 class EncryptedTextField(EncryptedMixin, models.TextField):
     """A text field stored encrypted; empty strings stay empty (nothing to hide).
 

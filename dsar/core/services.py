@@ -55,7 +55,7 @@ def _encrypted_tables():
         meta = model._meta
         if meta.proxy or not meta.managed:
             continue
-        columns = [f.column for f in meta.local_concrete_fields if getattr(f, "encrypted", False)]
+        columns = [f.column for f in crypto.encrypted_fields(model, local=True)]
         if columns:
             yield meta.label, meta.db_table, meta.pk.column, columns
 

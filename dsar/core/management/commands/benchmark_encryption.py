@@ -104,19 +104,13 @@ class Command(BaseCommand):
                     tracking_numbers="CBP-OT-2026-081234",
                 )
 
-            def encrypted(model) -> list[str]:
-                return [
-                    f.name
-                    for f in model._meta.concrete_fields
-                    if isinstance(f, crypto.EncryptedMixin)
-                ]
-
             def as_shown():  # what the dashboard does: its rows, every field decrypted
                 page = selectors.dashboard_proceedings(user=user)[:rows]
                 return [(p.title, p.case.title, p.case.subject_name) for p in page]
 
             ids = [p.pk for p in selectors.dashboard_proceedings(user=user)[:rows]]
-            skipped = [*encrypted(Proceeding), *(f"case__{n}" for n in encrypted(Case))]
+            skipped = [f.name for f in crypto.encrypted_fields(Proceeding)]
+            skipped += [f"case__{f.name}" for f in crypto.encrypted_fields(Case)]
 
             def without_decrypting():  # the same rows with the encrypted columns left unread
                 qs = Proceeding.objects.filter(pk__in=ids).select_related("case")
