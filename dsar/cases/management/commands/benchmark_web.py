@@ -22,7 +22,6 @@ import http.client
 import json
 import os
 import secrets
-import shutil
 import signal
 import socket
 import statistics
@@ -101,21 +100,18 @@ class Command(BaseCommand):
         env["STATIC_ROOT"] = tempfile.mkdtemp(prefix="dsar-bench-static-")
         # The production settings keep their cache in Redis: a redis-server of our own, on a
         # free port, emptied between scales and stopped at the end (never the shared one).
-        if not shutil.which("redis-server"):
-            raise CommandError(
-                "benchmark_web needs redis-server (the production settings cache in Redis): "
-                "install the redis-server package."
-            )
-        redis_port = _free_port()
-        redis_server = subprocess.Popen(
-            ["redis-server", "--port", str(redis_port), "--bind", "127.0.0.1"]
-            + ["--save", "", "--appendonly", "no"],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
+        from dsar.core.chaos import RedisServer
+
+        redis_server = RedisServer()
         try:
-            _wait_port(redis_port)
-            env["REDIS_URL"] = f"redis://127.0.0.1:{redis_port}/0"
+            redis_server.start()
+        except RuntimeError as error:
+            raise CommandError(
+                f"benchmark_web needs redis-server (the production settings cache in Redis): "
+                f"{error}; install the redis-server package."
+            ) from error
+        try:
+            env["REDIS_URL"] = redis_server.url
             subprocess.run(
                 [sys.executable, str(settings.BASE_DIR / "manage.py"), "collectstatic"]
                 + ["--noinput", "-v0"],
@@ -126,8 +122,7 @@ class Command(BaseCommand):
             for scale in scales:
                 results[scale] = self._scale(scale, env, opts, per_client)
         finally:
-            redis_server.terminate()
-            redis_server.wait(timeout=30)
+            redis_server.stop()
         self._report(scales, results)
 
     # --- one scale ------------------------------------------------------------------------
